@@ -1,0 +1,54 @@
+import type { Connection, ExecResult } from '../connection/types.ts';
+import type { Facts } from '../facts/types.ts';
+
+/** A read-only command whose output describes actual state. The engine batches the probes of a role into one round trip. */
+export interface Probe {
+  argv: string[];
+}
+
+/** Before/after text of one file, for --diff. Secrets are scrubbed by the output layer, not here. */
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+}
+
+/** The answer of compare(): the only place a module decides whether the host differs from what is wanted. */
+export type Comparison<P> =
+  | { status: 'ok'; reason?: string; warnings?: string[] }
+  | { status: 'change'; reason: string; plan: P; diffs?: FileDiff[]; warnings?: string[] }
+  | { status: 'skip'; reason: string }
+  | { status: 'fail'; reason: string };
+
+/**
+ * What apply() found out while acting. `changed: false` is for a change the host refused
+ * without it being an error (a sysctl the kernel keeps read-only in this namespace).
+ */
+export interface ApplyOutcome {
+  changed: boolean;
+  warnings?: string[];
+}
+
+/**
+ * The one contract every module implements. The engine runs probes -> parse -> compare,
+ * and in apply mode, for a task that differs, reads the state again right before calling
+ * apply with the fresh plan. Check mode is the engine stopping after compare: modules never
+ * look at it.
+ */
+export interface Task<S = unknown, P = unknown> {
+  /** Module name (file, package, service, ...), shown in --list-tasks and --json. */
+  readonly module: string;
+  readonly name: string;
+  tags?: string[];
+  /** Handler names queued when this task changes something. */
+  notify?: string[];
+  /** false or a string (the reason) skips the task on this host. */
+  when?: (facts: Facts) => boolean | string;
+  probes(facts: Facts): Probe[];
+  /** results[i] answers probes(facts)[i]. */
+  parse(results: ExecResult[], facts: Facts): S;
+  compare(actual: S, facts: Facts): Comparison<P>;
+  apply(conn: Connection, plan: P, facts: Facts): Promise<ApplyOutcome | void>;
+}
+
+export type AnyTask = Task<any, any>;

@@ -1,0 +1,65 @@
+import type { FileDiff } from '../engine/task.ts';
+
+export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed';
+
+export interface HostStats {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  roundTrips: number;
+}
+
+/**
+ * Everything the engine tells the outside world. Renderers (listr2, plain lines, --json,
+ * recap, reports) subscribe to these and never reach into the engine.
+ */
+export type EngineEvent =
+  | { type: 'run-start'; playbook: string; check: boolean; diff: boolean }
+  | { type: 'play-start'; play: string; hosts: string[] }
+  | { type: 'batch-start'; play: string; index: number; total: number; hosts: string[] }
+  | { type: 'role-start'; host: string; role: string }
+  | {
+      type: 'task';
+      host: string;
+      role: string;
+      task: string;
+      module: string;
+      status: TaskStatus;
+      reason?: string;
+      diffs?: FileDiff[];
+      warnings?: string[];
+      handler?: boolean;
+      check: boolean;
+    }
+  | { type: 'unreachable'; host: string; reason: string }
+  | { type: 'host-failed'; host: string; reason: string }
+  | { type: 'gate'; play: string; gate: string; host?: string; passed: boolean; reason: string }
+  | { type: 'warning'; host?: string; message: string }
+  | { type: 'info'; host?: string; message: string }
+  | { type: 'play-end'; play: string; stopped?: string }
+  | { type: 'recap'; hosts: Record<string, HostStats> };
+
+export interface EventSink {
+  emit(event: EngineEvent): void;
+  /** Called once when the run ends, after the recap. */
+  close?(): Promise<void> | void;
+}
+
+/** Fans one stream of events out to several sinks. */
+export class EventBus implements EventSink {
+  private readonly sinks: EventSink[] = [];
+  readonly events: EngineEvent[] = [];
+  add(sink: EventSink): this {
+    this.sinks.push(sink);
+    return this;
+  }
+  emit(event: EngineEvent): void {
+    this.events.push(event);
+    for (const s of this.sinks) s.emit(event);
+  }
+  async close(): Promise<void> {
+    for (const s of this.sinks) await s.close?.();
+  }
+}
