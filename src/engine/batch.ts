@@ -1,0 +1,54 @@
+import type { Connection, ExecResult } from '../connection/types.ts';
+import { quoteArgv } from '../connection/quote.ts';
+import type { Probe } from './task.ts';
+
+/**
+ * Runs many read-only probes in one round trip: one `sh` on the host runs each probe with
+ * stdin closed, and prints its exit code and base64-encoded stdout and stderr on one line.
+ * base64 keeps arbitrary file contents (and the line framing) intact.
+ */
+export function batchScript(probes: readonly Probe[]): string {
+  const lines = [
+    'd=$(mktemp -d) || exit 97',
+    "trap 'rm -rf \"$d\"' EXIT",
+    'emit() { printf \'%s %s \' "$1" "$2"; base64 -w0 <"$d/o"; printf \' \'; base64 -w0 <"$d/e"; printf \'\\n\'; }',
+  ];
+  probes.forEach((p, i) => {
+    lines.push(`(${quoteArgv(p.argv)}) >"$d/o" 2>"$d/e" </dev/null; emit ${i} $?`);
+  });
+  return lines.join('\n');
+}
+
+export class BatchProtocolError extends Error {}
+
+export function parseBatchOutput(stdout: string, count: number): ExecResult[] {
+  const results: (ExecResult | undefined)[] = new Array(count);
+  for (const line of stdout.split('\n')) {
+    if (line === '') continue;
+    const [idx, rc, out = '', err = ''] = line.split(' ');
+    const i = Number(idx);
+    if (!Number.isInteger(i) || i < 0 || i >= count || !/^\d+$/.test(rc ?? '')) {
+      throw new BatchProtocolError(`unexpected line in probe output: ${line.slice(0, 80)}`);
+    }
+    results[i] = {
+      code: Number(rc),
+      stdout: Buffer.from(out, 'base64').toString('utf8'),
+      stderr: Buffer.from(err, 'base64').toString('utf8'),
+    };
+  }
+  const missing = results.findIndex((r) => r === undefined);
+  if (missing !== -1 || results.length !== count) {
+    throw new BatchProtocolError(`probe ${missing} returned nothing`);
+  }
+  return results as ExecResult[];
+}
+
+/** Runs the probes in one round trip (none when there are none). */
+export async function runProbes(conn: Connection, probes: readonly Probe[]): Promise<ExecResult[]> {
+  if (probes.length === 0) return [];
+  const r = await conn.exec(['sh', '-c', batchScript(probes)]);
+  if (r.code !== 0) {
+    throw new BatchProtocolError(`${conn.host}: reading state failed (exit ${r.code}): ${r.stderr.trim().slice(-500)}`);
+  }
+  return parseBatchOutput(r.stdout, probes.length);
+}

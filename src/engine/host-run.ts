@@ -1,0 +1,166 @@
+import type { Connection, ExecResult } from '../connection/types.ts';
+import { UnreachableError } from '../connection/types.ts';
+import type { Facts } from '../facts/types.ts';
+import type { EventSink, HostStats, TaskStatus } from '../output/events.ts';
+import type { AnyTask, Comparison, FileDiff } from './task.ts';
+import type { HostPlan, PlannedRole } from './plan.ts';
+import { runProbes } from './batch.ts';
+
+export interface HostRunOptions {
+  check: boolean;
+  sink: EventSink;
+}
+
+export type HostOutcome = 'ok' | 'failed' | 'unreachable';
+
+export function emptyStats(): HostStats {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, roundTrips: 0 };
+}
+
+class TaskFailed extends Error {}
+
+/**
+ * Applies one host's roles in order. State is read in as few round trips as possible: one
+ * batch for every role up front; once anything has changed on the host that snapshot is
+ * stale, so each later role reads its own state again in one batch. A task that differs is
+ * read once more right before it is applied, so apply never acts on a stale plan.
+ */
+export class HostRun {
+  private snapshot: Map<AnyTask, ExecResult[]> | null = null;
+  private dirty = false;
+
+  constructor(
+    private readonly plan: HostPlan,
+    private readonly conn: Connection,
+    private readonly facts: Facts,
+    private readonly stats: HostStats,
+    private readonly opts: HostRunOptions,
+  ) {}
+
+  async run(): Promise<HostOutcome> {
+    try {
+      const all = this.plan.roles.flatMap((r) => r.tasks.filter((t) => this.applies(t) === true));
+      this.snapshot = await this.read(all);
+      for (const role of this.plan.roles) await this.runRole(role);
+      return 'ok';
+    } catch (e) {
+      if (e instanceof UnreachableError) {
+        this.stats.unreachable++;
+        this.opts.sink.emit({ type: 'unreachable', host: this.plan.host, reason: e.message });
+        return 'unreachable';
+      }
+      if (!(e instanceof TaskFailed)) {
+        this.stats.failed++;
+        this.opts.sink.emit({ type: 'host-failed', host: this.plan.host, reason: (e as Error).message });
+      }
+      return 'failed';
+    }
+  }
+
+  private applies(task: AnyTask): true | string {
+    const w = task.when?.(this.facts);
+    if (w === undefined || w === true) return true;
+    return typeof w === 'string' ? w : 'condition not met';
+  }
+
+  private async read(tasks: AnyTask[]): Promise<Map<AnyTask, ExecResult[]>> {
+    const probes = tasks.map((t) => t.probes(this.facts));
+    const flat = await runProbes(this.conn, probes.flat());
+    const out = new Map<AnyTask, ExecResult[]>();
+    let at = 0;
+    tasks.forEach((t, i) => {
+      out.set(t, flat.slice(at, at + probes[i]!.length));
+      at += probes[i]!.length;
+    });
+    return out;
+  }
+
+  private async runRole(role: PlannedRole): Promise<void> {
+    this.opts.sink.emit({ type: 'role-start', host: this.plan.host, role: role.name });
+    const runnable = role.tasks.filter((t) => this.applies(t) === true);
+    const state = this.dirty ? await this.read(runnable) : this.snapshot!;
+    const notified = new Set<string>();
+    for (const task of role.tasks) {
+      const skip = this.applies(task);
+      if (skip !== true) {
+        this.report(role.name, task, 'skipped', { reason: skip });
+        continue;
+      }
+      if (await this.runTask(role.name, task, state.get(task)!, false)) task.notify?.forEach((h) => notified.add(h));
+    }
+    // Handlers run in the order the role declares them, once each, only when notified.
+    for (const [name, tasks] of role.handlers) {
+      if (!notified.has(name)) continue;
+      const fresh = await this.read(tasks);
+      for (const task of tasks) await this.runTask(role.name, task, fresh.get(task)!, true);
+    }
+  }
+
+  /** Returns whether the task changed (or, in check mode, would change) the host. */
+  private async runTask(role: string, task: AnyTask, results: ExecResult[], handler: boolean): Promise<boolean> {
+    let cmp: Comparison<unknown>;
+    try {
+      cmp = task.compare(task.parse(results, this.facts), this.facts);
+    } catch (e) {
+      return this.fail(role, task, (e as Error).message, handler);
+    }
+    if (cmp.status === 'ok') {
+      this.report(role, task, 'ok', { reason: cmp.reason, warnings: cmp.warnings, handler });
+      return false;
+    }
+    if (cmp.status === 'skip') {
+      this.report(role, task, 'skipped', { reason: cmp.reason, handler });
+      return false;
+    }
+    if (cmp.status === 'fail') return this.fail(role, task, cmp.reason, handler);
+    if (this.opts.check) {
+      this.report(role, task, 'changed', { reason: cmp.reason, diffs: cmp.diffs, warnings: cmp.warnings, handler });
+      return true;
+    }
+    // Read again right before acting: the batch read may be seconds old.
+    const fresh = task.compare(task.parse(await runProbes(this.conn, task.probes(this.facts)), this.facts), this.facts);
+    if (fresh.status !== 'change') {
+      this.report(role, task, fresh.status === 'fail' ? 'failed' : fresh.status === 'skip' ? 'skipped' : 'ok', { reason: fresh.reason, handler });
+      if (fresh.status === 'fail') throw new TaskFailed(fresh.reason);
+      return false;
+    }
+    try {
+      const outcome = await task.apply(this.conn, fresh.plan, this.facts);
+      const changed = outcome?.changed ?? true;
+      const warnings = [...(fresh.warnings ?? []), ...(outcome?.warnings ?? [])];
+      this.dirty ||= changed;
+      this.report(role, task, changed ? 'changed' : 'ok', { reason: fresh.reason, diffs: changed ? fresh.diffs : undefined, warnings, handler });
+      return changed;
+    } catch (e) {
+      if (e instanceof UnreachableError) throw e;
+      return this.fail(role, task, (e as Error).message, handler);
+    }
+  }
+
+  private fail(role: string, task: AnyTask, reason: string, handler: boolean): never {
+    this.report(role, task, 'failed', { reason, handler });
+    throw new TaskFailed(reason);
+  }
+
+  private report(
+    role: string,
+    task: AnyTask,
+    status: TaskStatus,
+    extra: { reason?: string; diffs?: FileDiff[]; warnings?: string[]; handler?: boolean },
+  ): void {
+    this.stats[status === 'ok' ? 'ok' : status]++;
+    this.opts.sink.emit({
+      type: 'task',
+      host: this.plan.host,
+      role,
+      task: task.name,
+      module: task.module,
+      status,
+      check: this.opts.check,
+      ...(extra.reason ? { reason: extra.reason } : {}),
+      ...(extra.diffs?.length ? { diffs: extra.diffs } : {}),
+      ...(extra.warnings?.length ? { warnings: extra.warnings } : {}),
+      ...(extra.handler ? { handler: true } : {}),
+    });
+  }
+}

@@ -1,0 +1,155 @@
+import pLimit from 'p-limit';
+import type { Connection } from '../connection/types.ts';
+import { UnreachableError } from '../connection/types.ts';
+import type { Facts } from '../facts/types.ts';
+import { gatherFacts } from '../facts/gather.ts';
+import type { EventSink, HostStats } from '../output/events.ts';
+import type { BatchContext } from '../playbook/play.ts';
+import type { PlayPlan } from './plan.ts';
+import { batches, tooManyFailures } from './serial.ts';
+import { emptyStats, HostRun, type HostOutcome } from './host-run.ts';
+
+export interface RunOptions {
+  check: boolean;
+  forks: number;
+  sink: EventSink;
+  /** Opens the one connection a host gets for the whole run. */
+  connect(host: string, vars: Record<string, unknown>): Promise<Connection>;
+}
+
+export interface RunSummary {
+  stats: Record<string, HostStats>;
+  /** Why the run stopped early (a gate, too many failures), if it did. */
+  stopped?: string;
+}
+
+/** Runs planned plays batch by batch; one connection and one fact-gathering per host for the whole run. */
+export class Runner {
+  private readonly conns = new Map<string, Promise<Connection>>();
+  private readonly facts = new Map<string, Promise<Facts>>();
+  private readonly stats: Record<string, HostStats> = {};
+  private readonly dead = new Set<string>();
+
+  constructor(private readonly opts: RunOptions) {}
+
+  async run(plans: PlayPlan[]): Promise<RunSummary> {
+    for (const p of plans) for (const h of p.hosts) this.stats[h] ??= emptyStats();
+    let stopped: string | undefined;
+    try {
+      for (const plan of plans) {
+        stopped = await this.runPlay(plan);
+        this.opts.sink.emit({ type: 'play-end', play: plan.play.name, ...(stopped ? { stopped } : {}) });
+        if (stopped) break;
+      }
+    } finally {
+      await this.closeAll();
+    }
+    this.opts.sink.emit({ type: 'recap', hosts: this.stats });
+    return { stats: this.stats, ...(stopped ? { stopped } : {}) };
+  }
+
+  private connection(host: string, vars: Record<string, unknown>): Promise<Connection> {
+    let c = this.conns.get(host);
+    if (!c) {
+      c = this.opts.connect(host, vars);
+      this.conns.set(host, c);
+    }
+    return c;
+  }
+
+  private hookContext(plan: PlayPlan, hosts: string[]): Omit<BatchContext, 'batch' | 'index' | 'total'> {
+    return {
+      play: plan.play,
+      allHosts: hosts,
+      check: this.opts.check,
+      connect: (h) => this.connection(h, plan.byHost.get(h)?.vars ?? {}),
+      vars: (h) => plan.byHost.get(h)?.vars ?? {},
+      log: (message) => this.opts.sink.emit({ type: 'info', message }),
+    };
+  }
+
+  private async gate(plan: PlayPlan, name: string, fn: () => Promise<void>): Promise<string | undefined> {
+    try {
+      await fn();
+      return undefined;
+    } catch (e) {
+      const reason = (e as Error).message;
+      this.opts.sink.emit({ type: 'gate', play: plan.play.name, gate: name, passed: false, reason });
+      return `gate ${name} failed: ${reason}`;
+    }
+  }
+
+  private async runPlay(plan: PlayPlan): Promise<string | undefined> {
+    const play = plan.play;
+    let hosts = plan.hosts.filter((h) => !this.dead.has(h));
+    this.opts.sink.emit({ type: 'play-start', play: play.name, hosts });
+    if (hosts.length === 0) return undefined;
+    const base = this.hookContext(plan, hosts);
+    if (play.order) {
+      const ordered = hosts;
+      const failure = await this.gate(plan, 'order', async () => {
+        hosts = await play.order!(ordered, base);
+      });
+      if (failure) return failure;
+    }
+    const groups = batches(hosts, play.serial);
+    for (const [index, batch] of groups.entries()) {
+      this.opts.sink.emit({ type: 'batch-start', play: play.name, index, total: groups.length, hosts: batch });
+      const ctx: BatchContext = { ...base, batch, index, total: groups.length };
+      if (play.beforeBatch) {
+        const failure = await this.gate(plan, `before batch ${index + 1}`, () => play.beforeBatch!(ctx));
+        if (failure) return failure;
+      }
+      const limit = pLimit(Math.max(1, this.opts.forks));
+      const outcomes = await Promise.all(batch.map((h) => limit(() => this.runHost(plan, h))));
+      const failed = outcomes.filter((o) => o !== 'ok').length;
+      if (tooManyFailures(failed, batch.length, play.maxFailPercentage ?? 0)) {
+        const who = batch.filter((_, i) => outcomes[i] !== 'ok').join(', ');
+        return `${failed} of ${batch.length} host(s) in batch ${index + 1} failed or were unreachable (${who}); maxFailPercentage is ${play.maxFailPercentage ?? 0}`;
+      }
+      if (play.afterBatch) {
+        const failure = await this.gate(plan, `after batch ${index + 1}`, () => play.afterBatch!(ctx));
+        if (failure) return failure;
+      }
+    }
+    return undefined;
+  }
+
+  private async runHost(plan: PlayPlan, host: string): Promise<HostOutcome> {
+    const hp = plan.byHost.get(host)!;
+    const stats = this.stats[host]!;
+    let conn: Connection;
+    let facts: Facts;
+    try {
+      conn = await this.connection(host, hp.vars);
+      let f = this.facts.get(host);
+      if (!f) {
+        f = gatherFacts(conn);
+        this.facts.set(host, f);
+      }
+      facts = await f;
+    } catch (e) {
+      this.dead.add(host);
+      const unreachable = e instanceof UnreachableError;
+      stats[unreachable ? 'unreachable' : 'failed']++;
+      this.opts.sink.emit(unreachable ? { type: 'unreachable', host, reason: (e as Error).message } : { type: 'host-failed', host, reason: (e as Error).message });
+      return unreachable ? 'unreachable' : 'failed';
+    }
+    const outcome = await new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink }).run();
+    stats.roundTrips = conn.roundTrips;
+    if (outcome !== 'ok') this.dead.add(host);
+    return outcome;
+  }
+
+  private async closeAll(): Promise<void> {
+    for (const [host, c] of this.conns) {
+      try {
+        const conn = await c;
+        if (this.stats[host]) this.stats[host].roundTrips = conn.roundTrips;
+        await conn.close();
+      } catch {
+        // A host that never connected has nothing to close.
+      }
+    }
+  }
+}
