@@ -39,6 +39,8 @@ export type EngineEvent =
   | { type: 'warning'; host?: string; message: string }
   | { type: 'info'; host?: string; message: string }
   | { type: 'play-end'; play: string; stopped?: string }
+  /** Optional: the host has nothing more to do in this batch (lets the progress view settle it early). */
+  | { type: 'host-done'; host: string }
   | { type: 'recap'; hosts: Record<string, HostStats> };
 
 export interface EventSink {
