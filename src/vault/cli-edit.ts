@@ -1,0 +1,77 @@
+/**
+ * `vault edit` and `vault create`: the plaintext lives only in a 0600 file inside a 0700
+ * directory on /dev/shm (RAM), and that directory is removed whatever happens to the editor.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { VaultIo, VaultOptions } from './cli.ts';
+import { VaultError } from './errors.ts';
+import { readInput, writeFileAtomic } from './fileio.ts';
+import { decryptVault, encryptVault, envelopeVaultId } from './format.ts';
+import { getVaultPassword } from './password.ts';
+import { isVaultText } from './types.ts';
+
+const RAM_DIR = '/dev/shm';
+/** Signals that would otherwise end ts-play before the finally block removes the plaintext. */
+const HELD_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+
+function runEditor(editor: string, file: string, env: NodeJS.ProcessEnv): void {
+  const ignore = (): void => {};
+  for (const sig of HELD_SIGNALS) process.on(sig, ignore);
+  try {
+    // $EDITOR may carry arguments ("code --wait"): split by the shell, never globbed or evaluated.
+    const res = spawnSync('sh', ['-c', 'set -f; exec $1 "$2"', 'sh', editor, file], { stdio: 'inherit', env });
+    if (res.error) throw new VaultError('io', `cannot run editor "${editor}": ${(res.error as NodeJS.ErrnoException).code ?? 'error'}`);
+    if (res.status !== 0) {
+      const how = res.status === null ? `was killed by ${res.signal}` : `exited with code ${res.status}`;
+      throw new VaultError('io', `editor "${editor}" ${how}`);
+    }
+  } finally {
+    for (const sig of HELD_SIGNALS) process.removeListener(sig, ignore);
+  }
+}
+
+export async function editVaultFile(file: string, create: boolean, opts: VaultOptions, io: VaultIo): Promise<void> {
+  try {
+    statSync(RAM_DIR);
+  } catch {
+    throw new VaultError('io', `${RAM_DIR} is missing: ts-play edits vault files only in RAM so plaintext never reaches the disk`);
+  }
+  let before: Buffer = Buffer.alloc(0);
+  let vaultId = opts.vaultId;
+  const password = await (async () => {
+    if (create) {
+      return getVaultPassword({ passwordFile: opts.passwordFile, env: io.env, io, confirm: true, label: vaultId });
+    }
+    const text = readInput(file).toString('utf8');
+    if (!isVaultText(text)) throw new VaultError('format', `${file} is not vault-encrypted`, file);
+    vaultId ??= envelopeVaultId(text, file);
+    const pw = await getVaultPassword({ passwordFile: opts.passwordFile, env: io.env, io, label: vaultId });
+    before = decryptVault(text, pw, file);
+    return pw;
+  })();
+
+  const dir = mkdtempSync(join(RAM_DIR, 'ts-play-vault-'));
+  try {
+    // Same base name so the editor picks the right syntax highlighting.
+    const tmp = join(dir, basename(file));
+    writeFileSync(tmp, before, { mode: 0o600, flag: 'wx' });
+    const editor = io.env.EDITOR?.trim() || 'vi';
+    try {
+      runEditor(editor, tmp, io.env);
+    } catch (err) {
+      if (err instanceof VaultError) throw new VaultError(err.kind, `${err.message}; ${file} left unchanged`, file);
+      throw err;
+    }
+    const after = readFileSync(tmp);
+    if (!create && after.equals(before)) {
+      io.stderr.write(`no changes, ${file} not rewritten\n`);
+      return;
+    }
+    writeFileAtomic(file, encryptVault(after, password, { vaultId }));
+    io.stderr.write(`${create ? 'created' : 'saved'} ${file}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
