@@ -1,0 +1,93 @@
+/**
+ * What goes into the host image. Any change here changes the image stamp, so
+ * the cached base image is rebuilt by the next `up`.
+ */
+export const RECIPE_VERSION = 1;
+
+export const SUITE = 'bookworm';
+
+/** Installed in every host, as on a fresh Linode plus what the lab's own checks use. */
+export const BASE_PACKAGES = [
+  'systemd', 'systemd-sysv', 'dbus', 'libpam-systemd', 'openssh-server', 'python3', 'iproute2',
+  'iputils-ping', 'iperf3', 'socat', 'curl', 'ca-certificates', 'sudo', 'tcpdump', 'procps',
+];
+
+/** Downloaded with their dependencies into the image's offline apt repository, not installed. */
+export const REPO_PACKAGES = [
+  'keepalived', 'conntrackd', 'conntrack', 'nftables', 'prometheus-node-exporter', 'prometheus',
+  'prometheus-alertmanager', 'lynis', 'ethtool',
+];
+
+export const REPO_DIR = '/var/local/ts-play-repo';
+
+/** Tools the lab itself needs on the machine. */
+export const MACHINE_PACKAGES: Record<string, string> = {
+  'systemd-nspawn': 'systemd-container',
+  debootstrap: 'debootstrap',
+  ip: 'iproute2',
+  ping: 'iputils-ping',
+  'dpkg-scanpackages': 'dpkg-dev',
+  'ssh-keygen': 'openssh-client',
+  nsenter: 'util-linux',
+};
+
+/** The server's "internet" endpoint: answers every GET/HEAD with 204. */
+export const HTTP204_PY = `#!/usr/bin/python3
+# ts-play lab: the WAN server's health endpoint.
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class H(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(204)
+        self.end_headers()
+    do_HEAD = do_GET
+    def log_message(self, *args):
+        pass
+
+ThreadingHTTPServer(("198.19.0.100", 80), H).serve_forever()
+`;
+
+export const UNITS: Record<string, string> = {
+  'tsp-http204.service': `[Unit]
+Description=ts-play lab HTTP 204 endpoint
+After=network.target
+
+[Service]
+ExecStart=/usr/bin/python3 /usr/local/lib/ts-play/http204.py
+Restart=always
+
+[Install]
+WantedBy=multi-user.target
+`,
+  'tsp-iperf3.service': `[Unit]
+Description=ts-play lab iperf3 server
+After=network.target
+
+[Service]
+ExecStart=/usr/bin/iperf3 --server --bind 198.19.0.100
+Restart=always
+
+[Install]
+WantedBy=multi-user.target
+`,
+};
+
+/** Units a light host does without (sshd only; no logind/dbus session tracking). */
+export const LIGHT_MASKED = [
+  'systemd-logind.service', 'dbus.service', 'dbus.socket', 'systemd-journal-flush.service',
+  'systemd-update-utmp.service', 'systemd-update-utmp-runlevel.service',
+];
+
+/** Units no lab host needs: no console login, no periodic apt runs. */
+export const MASKED = [
+  'console-getty.service', 'getty@.service', 'apt-daily.timer', 'apt-daily-upgrade.timer',
+  'e2scrub_all.timer', 'fstrim.timer', 'systemd-networkd-wait-online.service',
+];
+
+export const SSHD_CONF = `# ts-play lab: each host has its own ed25519 host key, written when its overlay is made.
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UseDNS no
+`;

@@ -1,0 +1,94 @@
+/**
+ * The lab's fixed topology. Roles, inventory and drills refer to these names,
+ * so they are data here and nowhere else.
+ */
+
+export type Iface = 'mgmt' | 'lan' | 'wan' | 'sync';
+export type Segment = Exclude<Iface, 'mgmt'>;
+
+export interface HostSpec {
+  name: string;
+  /** Address on each interface, CIDR notation; the mgmt address is how ts-play reaches it. */
+  addrs: Partial<Record<Iface, string[]>>;
+  /** Default gateway, if the host has one. */
+  gateway?: string;
+  light?: boolean;
+}
+
+export const LAB = {
+  mgmtBridge: 'tsp-mgmt',
+  controlAddr: '198.18.0.1',
+  mgmtPrefix: 24,
+  fabricNs: 'tsp-fabric',
+  nsPrefix: 'tsp-',
+  lanVip: '198.18.1.1',
+  wanVip: '198.19.0.1',
+  upstream: '198.19.0.254',
+  serverAddr: '198.19.0.100',
+  maxLight: 100,
+  sshTimeoutMs: 10_000,
+  hosts: [
+    {
+      name: 'gw1',
+      addrs: { mgmt: ['198.18.0.11/24'], lan: ['198.18.1.2/24'], wan: ['198.19.0.2/24'], sync: ['198.18.2.1/24'] },
+      gateway: '198.19.0.254',
+    },
+    {
+      name: 'gw2',
+      addrs: { mgmt: ['198.18.0.12/24'], lan: ['198.18.1.3/24'], wan: ['198.19.0.3/24'], sync: ['198.18.2.2/24'] },
+      gateway: '198.19.0.254',
+    },
+    { name: 'client', addrs: { mgmt: ['198.18.0.21/24'], lan: ['198.18.1.10/24'] }, gateway: '198.18.1.1' },
+    // .254 plays the upstream router the gateways route through; the server has no route to the LAN.
+    { name: 'server', addrs: { mgmt: ['198.18.0.31/24'], wan: ['198.19.0.100/24', '198.19.0.254/24'] } },
+    { name: 'monitor', addrs: { mgmt: ['198.18.0.41/24'] } },
+  ] as HostSpec[],
+} as const;
+
+export const CORE_HOSTS: readonly string[] = LAB.hosts.map((h) => h.name);
+
+export function lightName(i: number): string {
+  return `node${String(i).padStart(2, '0')}`;
+}
+
+export function lightHost(i: number): HostSpec {
+  if (!Number.isInteger(i) || i < 1 || i > LAB.maxLight) {
+    throw new Error(`light host index ${i} out of range 1..${LAB.maxLight}`);
+  }
+  return { name: lightName(i), addrs: { mgmt: [`198.18.0.${100 + i}/24`] }, light: true };
+}
+
+/** The hosts of a lab with `light` extra nodes. */
+export function labHosts(light = 0): HostSpec[] {
+  const extra: HostSpec[] = [];
+  for (let i = 1; i <= light; i++) extra.push(lightHost(i));
+  return [...LAB.hosts, ...extra];
+}
+
+/** Any host name the lab could run, core or light (node01..node100). */
+export function findHost(name: string): HostSpec | undefined {
+  const core = LAB.hosts.find((h) => h.name === name);
+  if (core) return core;
+  const m = /^node(\d{2,3})$/.exec(name);
+  if (!m) return undefined;
+  const i = Number(m[1]);
+  if (i < 1 || i > LAB.maxLight || lightName(i) !== name) return undefined;
+  return lightHost(i);
+}
+
+export function mgmtIp(h: HostSpec): string {
+  const a = h.addrs.mgmt?.[0];
+  if (!a) throw new Error(`${h.name}: no mgmt address`);
+  return a.split('/')[0]!;
+}
+
+export function ifaces(h: HostSpec): Iface[] {
+  return (['mgmt', 'lan', 'wan', 'sync'] as const).filter((i) => h.addrs[i]);
+}
+
+export const nsName = (host: string): string => `${LAB.nsPrefix}${host}`;
+/** Root-namespace end of a host's mgmt cable (15-char limit: tspm-node100 fits). */
+export const mgmtPeer = (host: string): string => `tspm-${host}`;
+/** Fabric-namespace end of a host's lan/wan/sync cable. */
+export const fabricPeer = (host: string, seg: Segment): string => `${host}-${seg}`;
+export const fabricBridge = (seg: Segment): string => `br-${seg}`;
