@@ -1,0 +1,70 @@
+import { isRequiredMarker } from '../playbook/required.ts';
+import { redact } from '../vault/redact.ts';
+import type { VarOrigins } from './types.ts';
+
+type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object';
+
+/** The kind a role default declares, or null when the default (null, undefined) says nothing. */
+function expectedKind(def: unknown): Kind | null {
+  if (isRequiredMarker(def)) return def.kind;
+  return kindOf(def);
+}
+
+function kindOf(v: unknown): Kind | null {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'boolean';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object' && v !== null) {
+    const proto = Object.getPrototypeOf(v);
+    return proto === Object.prototype || proto === null ? 'object' : null;
+  }
+  return null;
+}
+
+function article(kind: Kind): string {
+  return kind === 'array' || kind === 'object' ? `an ${kind}` : `a ${kind}`;
+}
+
+const SHOWN = 60;
+
+/** The value as the error shows it: kind and a short, redacted rendering. */
+function shown(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  const kind = kindOf(v) ?? (v instanceof Date ? 'date' : typeof v);
+  let text = JSON.stringify(v) ?? String(v);
+  if (text.length > SHOWN) text = text.slice(0, SHOWN - 3) + '...';
+  return `${kind} ${redact(text)}`;
+}
+
+/**
+ * Picks the variables a role declares in its defaults from the merged variables of one host and
+ * checks each against its default's runtime type (a `required.*()` marker carries the expected
+ * kind). Strict on purpose: "150" is not a number. Values from `-e key=value` are already typed,
+ * since parseExtraVars reads them as YAML scalars.
+ */
+export function checkRoleVars(
+  role: string,
+  host: string,
+  defaults: object,
+  merged: Record<string, unknown>,
+  origins: VarOrigins = {},
+): { vars: Record<string, unknown>; errors: string[] } {
+  const vars: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const [key, def] of Object.entries(defaults)) {
+    const has = Object.prototype.hasOwnProperty.call(merged, key) && merged[key] !== undefined;
+    const value = has ? merged[key] : def;
+    Object.defineProperty(vars, key, { value, enumerable: true, writable: true, configurable: true });
+    if (isRequiredMarker(value)) {
+      errors.push(`${host}: variable ${key} is required by role ${role} but not set`);
+      continue;
+    }
+    const want = expectedKind(def);
+    if (want === null || kindOf(value) === want) continue;
+    const from = origins[key] ? ` from ${origins[key]}` : '';
+    errors.push(`${host}: variable ${key}${from} must be ${article(want)} (role ${role}), got ${shown(value)}`);
+  }
+  return { vars, errors };
+}
