@@ -93,14 +93,15 @@ function summarise(file: FileDiff, maxBytes: number): string | null {
   return null;
 }
 
-/** NUL, U+FFFD from a failed UTF-8 decode, or many control characters in the first 8 KiB: not text worth diffing. */
+/** NUL, U+FFFD from a failed UTF-8 decode, or over 10% control characters in the first 8 KiB: not text worth diffing. */
 export function isBinary(text: string): boolean {
   const head = text.slice(0, 8192);
   if (head.includes('\u0000') || head.includes('\uFFFD')) return true;
   let controls = 0;
   for (let i = 0; i < head.length; i++) {
     const c = head.charCodeAt(i);
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) controls++;
+    // ESC is left out: a coloured /etc/motd or issue banner is still text worth a diff.
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 27) controls++;
   }
   return head.length > 0 && controls / head.length > 0.1;
 }

@@ -18,6 +18,7 @@ export interface HostStats {
 export type EngineEvent =
   | { type: 'run-start'; playbook: string; check: boolean; diff: boolean }
   | { type: 'play-start'; play: string; hosts: string[] }
+  /** index counts from 0; renderers show it as index + 1 of total. */
   | { type: 'batch-start'; play: string; index: number; total: number; hosts: string[] }
   | { type: 'role-start'; host: string; role: string }
   | {

@@ -10,7 +10,7 @@ export interface TextOut {
 }
 
 export interface PlainOptions {
-  /** Also show ok tasks, role starts, info messages and the round trips in the recap. */
+  /** Also show ok tasks, role starts, a normal play end and the round trips in the recap. */
   verbose?: boolean;
   /** Print the unified diff of every changed file under its task line. */
   diff?: boolean;
@@ -56,7 +56,7 @@ export class PlainRenderer implements EventSink {
       case 'play-start':
         return ['', p('bold', `PLAY ${e.play} | hosts: ${e.hosts.join(', ') || '(none)'}`)];
       case 'batch-start':
-        return [p('bold', `BATCH ${e.index}/${e.total} | ${e.play} | hosts: ${e.hosts.join(', ')}`)];
+        return [p('bold', `BATCH ${e.index + 1}/${e.total} | ${e.play} | hosts: ${e.hosts.join(', ')}`)];
       case 'role-start':
         return verbose ? [p('dim', `${e.host} | ${e.role} | role start`)] : [];
       case 'task':
@@ -73,7 +73,8 @@ export class PlainRenderer implements EventSink {
       case 'warning':
         return withContinuation(`${p('yellow', '[WARN]')} ${e.host ? `${e.host}: ` : ''}`, e.message);
       case 'info':
-        return verbose ? withContinuation(`[INFO] ${e.host ? `${e.host}: ` : ''}`, e.message) : [];
+        // Mostly what a playbook's batch hooks log (health gates waiting, checks passing): always shown.
+        return withContinuation(`[INFO] ${e.host ? `${e.host}: ` : ''}`, e.message);
       case 'play-end':
         if (e.stopped) return withContinuation(`${p('red', '[STOPPED]')} ${e.play}: `, e.stopped);
         return verbose ? [p('dim', `PLAY END ${e.play}`)] : [];

@@ -11,6 +11,8 @@ export interface RendererOptions {
   stream: TextOut & Partial<Pick<NodeJS.WriteStream, 'isTTY' | 'columns'>>;
   /** Where listr2 sends stray stderr while drawing; must not be `stream`. */
   stderr?: NodeJS.WriteStream;
+  /** For TERM, CI (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Narrower than this, listr2's wrapped titles redraw worse than plain lines read. */
@@ -25,8 +27,8 @@ export function usableTty(stream: RendererOptions['stream'], env: NodeJS.Process
 }
 
 export function createRenderer(options: RendererOptions): EventSink {
-  const { stream, tty, ...rest } = options;
-  if (tty && usableTty(stream) && stream !== options.stderr) {
+  const { stream, tty, env, ...rest } = options;
+  if (tty && usableTty(stream, env) && stream !== options.stderr) {
     return new Listr2Renderer(stream as NodeJS.WriteStream, rest);
   }
   return new PlainRenderer(stream, rest);
