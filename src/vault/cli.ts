@@ -165,7 +165,7 @@ async function run(argv: string[], io: VaultIo): Promise<number> {
   const { command, args, opts, help } = parse(argv);
   if (help || command === undefined || command === 'help') {
     (command === undefined && !help ? io.stderr : io.stdout).write(`${VAULT_USAGE}\n`);
-    return command === undefined && !help ? 2 : 0;
+    return command === undefined && !help ? 1 : 0;
   }
   switch (command) {
     case 'encrypt':
@@ -213,9 +213,9 @@ export async function vaultCommand(argv: string[], io: Partial<VaultIo> = {}): P
   try {
     return await run(argv, full);
   } catch (err) {
-    const usage = err instanceof VaultError && err.kind === 'usage';
+    // Exit 1 for any bad input, as the main CLI does; 2 means a host failed there.
     const message = err instanceof Error ? err.message : String(err);
     full.stderr.write(`ts-play vault: ${redact(message)}\n`);
-    return usage ? 2 : 1;
+    return 1;
   }
 }

@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { vaultCommand } from '../../src/vault/cli.ts';
 import { PasswordVaultDecryptor } from '../../src/vault/decryptor.ts';
 import { encryptVault } from '../../src/vault/format.ts';
+import { runVault } from '../helpers/vault-cli.ts';
 
 const exec = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-vault-ansible-'));
@@ -43,16 +42,7 @@ async function ansible(cmd: string, args: string[]): Promise<Buffer> {
   }
 }
 
-async function tsPlay(argv: string[], stdin = ''): Promise<{ code: number; stdout: Buffer; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await vaultCommand(argv, { stdin: Readable.from([Buffer.from(stdin)]), stdout, stderr, env: {} });
-  return { code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString() };
-}
+const tsPlay = (argv: string[], stdin = '') => runVault(argv, { stdin });
 
 const sizes: Array<[string, Buffer]> = [
   ['empty', Buffer.alloc(0)],

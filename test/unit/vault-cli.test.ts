@@ -2,8 +2,7 @@ import test from 'ava';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { vaultCommand } from '../../src/vault/cli.ts';
+import { runVault } from '../helpers/vault-cli.ts';
 import { decryptVault, encryptVault } from '../../src/vault/format.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-vault-cli-'));
@@ -22,15 +21,8 @@ function path(name: string, content?: string): string {
 }
 
 async function run(argv: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const stdin = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
-  const code = await vaultCommand(argv, { stdin, stdout, stderr, env: opts.env ?? {} });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+  const r = await runVault(argv, opts);
+  return { ...r, stdout: r.stdout.toString() };
 }
 
 test('encrypt in place, view, decrypt in place', async (t) => {
@@ -79,7 +71,7 @@ test('damaged file and usage errors are one line, never a stack trace', async (t
   t.regex(r.stderr, new RegExp(`^ts-play vault: ${f}: vault .*\\n$`));
   for (const argv of [['frobnicate', 'x'], ['view'], ['encrypt', '--bogus', 'x'], ['encrypt-string', 'bad-name']]) {
     const u = await run(argv);
-    t.is(u.code, 2, argv.join(' '));
+    t.is(u.code, 1, argv.join(' '));
     t.regex(u.stderr, /^ts-play vault: [^\n]+\n$/);
   }
   const missing = await run(['view', '--vault-password-file', pwFile, join(dir, 'nope')]);
@@ -163,6 +155,6 @@ test('create writes a new vault, refuses an existing file', async (t) => {
   t.is(decryptVault(readFileSync(f, 'utf8'), PW, f).toString(), 'vault_new: x1y2z3\n');
   t.is(statSync(f).mode & 0o777, 0o600);
   const again = await run(['create', '--vault-password-file', pwFile, f], { env: { EDITOR: ed.cmd } });
-  t.is(again.code, 2);
+  t.is(again.code, 1);
   t.is(again.stderr, `ts-play vault: ${f} exists, use "ts-play vault edit"\n`);
 });
