@@ -35,7 +35,7 @@ export interface ApplyOutcome {
  * apply with the fresh plan. Check mode is the engine stopping after compare: modules never
  * look at it.
  */
-export interface Task<S = unknown, P = unknown> {
+export interface Task<S = unknown, P = unknown> extends RendersFile {
   /** Module name (file, package, service, ...), shown in --list-tasks and --json. */
   readonly module: string;
   readonly name: string;
@@ -52,3 +52,17 @@ export interface Task<S = unknown, P = unknown> {
 }
 
 export type AnyTask = Task<any, any>;
+
+/** A file a task would install, exposed so `ts-play render` can write it out for review without a host. */
+export interface RenderedFile {
+  path: string;
+  content: string;
+  owner: string;
+  group: string;
+  mode: string;
+}
+
+/** Tasks that install files (file, template, sysctl) carry what they would write. */
+export interface RendersFile {
+  renders?: RenderedFile;
+}

@@ -1,0 +1,104 @@
+import { required } from '../../src/playbook/index.ts';
+
+/**
+ * The gateway pair's addressing, shared by every HA role (nftables, keepalived, conntrackd,
+ * healthcheck, exporters). Each role spreads these into its defaults, so the same variable has
+ * the same name and type everywhere and a host missing one is refused before any change.
+ * Addresses with a prefix are CIDR ("198.18.1.2/24"); peer addresses are plain IPs.
+ */
+export const networkDefaults = {
+  lan_interface: required.string(),
+  wan_interface: required.string(),
+  sync_interface: required.string(),
+  /** This node's own addresses (CIDR). */
+  lan_address: required.string(),
+  wan_address: required.string(),
+  sync_address: required.string(),
+  /** The virtual IPs keepalived moves (CIDR: the prefix is the subnet's). */
+  lan_vip: required.string(),
+  wan_vip: required.string(),
+  /** The other node of the pair (plain IPs). */
+  peer_lan_address: required.string(),
+  peer_wan_address: required.string(),
+  peer_sync_address: required.string(),
+  /** Which node should hold the VIPs when both are healthy. */
+  node_role_preferred: required.string() as 'master' | 'backup',
+  /** Networks allowed to reach SSH and the metrics port. */
+  mgmt_allow: ['198.18.0.0/24'] as string[],
+  metrics_allow: ['198.18.0.0/24'] as string[],
+};
+
+export type NetworkVars = typeof networkDefaults;
+
+/** Address part of a CIDR string. */
+export function ipOf(cidr: string): string {
+  return cidr.split('/')[0]!;
+}
+
+export function prefixOf(cidr: string): number {
+  return Number(cidr.split('/')[1] ?? 32);
+}
+
+function toInt(ip: string): number {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+}
+
+function fromInt(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+export function isIpv4(ip: string): boolean {
+  try {
+    toInt(ip);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isCidr(cidr: string): boolean {
+  const [ip, len, extra] = cidr.split('/');
+  const n = Number(len);
+  return extra === undefined && ip !== undefined && isIpv4(ip) && Number.isInteger(n) && n >= 0 && n <= 32;
+}
+
+/** The network a CIDR address belongs to, e.g. 198.18.1.2/24 -> 198.18.1.0/24. */
+export function networkOf(cidr: string): string {
+  const len = prefixOf(cidr);
+  const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
+  return `${fromInt((toInt(ipOf(cidr)) & mask) >>> 0)}/${len}`;
+}
+
+export function inSubnet(ip: string, cidr: string): boolean {
+  return networkOf(`${ip}/${prefixOf(cidr)}`) === networkOf(cidr);
+}
+
+/**
+ * Checks shared by every HA role: well-formed addresses, VIPs and peers inside their subnets,
+ * a VIP that is not a node address. Each message names the variable.
+ */
+export function validateNetwork(v: NetworkVars): string[] {
+  const errors: string[] = [];
+  const cidrs = ['lan_address', 'wan_address', 'sync_address', 'lan_vip', 'wan_vip'] as const;
+  for (const k of cidrs) if (!isCidr(v[k])) errors.push(`${k} must be an IPv4 address with prefix (e.g. 198.18.1.2/24), got "${v[k]}"`);
+  for (const k of ['peer_lan_address', 'peer_wan_address', 'peer_sync_address'] as const) {
+    if (!isIpv4(v[k])) errors.push(`${k} must be an IPv4 address, got "${v[k]}"`);
+  }
+  if (errors.length) return errors;
+  const pairs: Array<[string, string, string]> = [
+    ['lan_vip', ipOf(v.lan_vip), v.lan_address],
+    ['wan_vip', ipOf(v.wan_vip), v.wan_address],
+    ['peer_lan_address', v.peer_lan_address, v.lan_address],
+    ['peer_wan_address', v.peer_wan_address, v.wan_address],
+    ['peer_sync_address', v.peer_sync_address, v.sync_address],
+  ];
+  for (const [name, ip, subnet] of pairs) {
+    if (!inSubnet(ip, subnet)) errors.push(`${name} ${ip} is outside the subnet ${networkOf(subnet)} of this node's interface`);
+  }
+  if (ipOf(v.lan_vip) === ipOf(v.lan_address) || ipOf(v.wan_vip) === ipOf(v.wan_address)) errors.push('a VIP must not be a node address');
+  if (v.peer_sync_address === ipOf(v.sync_address)) errors.push('peer_sync_address is this node\'s own sync address');
+  if (v.node_role_preferred !== 'master' && v.node_role_preferred !== 'backup') errors.push(`node_role_preferred must be "master" or "backup", got "${v.node_role_preferred}"`);
+  return errors;
+}

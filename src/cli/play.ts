@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import type { PlayArgs } from './args.ts';
+import { openInventory } from './inventory-source.ts';
+import { sshConnect, sshTarget } from './connect.ts';
+import { loadPlaybook } from '../playbook/load.ts';
+import { planPlaybook, type PlayPlan } from '../engine/plan.ts';
+import { Runner } from '../engine/runner.ts';
+import { EventBus } from '../output/events.ts';
+import { createRenderer } from '../output/index.ts';
+import { JsonSink } from '../output/json.ts';
+import { exitCode, EXIT_FAILED } from '../output/recap.ts';
+import { parseExtraVars } from '../inventory/extra-vars.ts';
+import { lazyDecryptor } from './vault-password.ts';
+import { redact } from '../vault/redact.ts';
+
+function listing(args: PlayArgs, plans: PlayPlan[]): string {
+  const out: string[] = [];
+  for (const p of plans) {
+    out.push(`play "${p.play.name}" (${p.hosts.length} host${p.hosts.length === 1 ? '' : 's'})`);
+    if (args.listHosts) p.hosts.forEach((h) => out.push(`  ${h}`));
+    if (args.listTasks || args.listTags) {
+      for (const h of p.hosts) {
+        const hp = p.byHost.get(h)!;
+        if (args.listTasks) {
+          out.push(`  ${h}:`);
+          for (const r of hp.roles) for (const t of r.tasks) out.push(`    ${r.name} : ${t.name}  [${(t.tags ?? []).join(', ')}]`);
+        }
+      }
+      if (args.listTags) {
+        const tags = new Set(p.hosts.flatMap((h) => p.byHost.get(h)!.roles.flatMap((r) => r.tasks.flatMap((t) => t.tags ?? []))));
+        out.push(`  tags: ${[...tags].sort().join(', ')}`);
+      }
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/** `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection. */
+export async function playCommand(args: PlayArgs): Promise<number> {
+  const decryptor = lazyDecryptor(args.vaultPasswordFile);
+  const inventory = await openInventory(args.inventories, decryptor);
+  for (const w of inventory.warnings) process.stderr.write(redact(`[WARN] ${w}\n`));
+  const extraVars = await parseExtraVars(args.extraVars, process.cwd(), decryptor);
+  const book = await loadPlaybook(args.playbook);
+  const plans = planPlaybook(book, inventory.source, {
+    tags: { tags: args.tags, skipTags: args.skipTags },
+    ...(args.limit ? { limit: args.limit } : {}),
+    extraVars,
+  });
+  if (args.listHosts || args.listTasks || args.listTags) {
+    process.stdout.write(redact(listing(args, plans)));
+    return 0;
+  }
+  const bus = new EventBus();
+  bus.add(createRenderer({ tty: Boolean(process.stdout.isTTY), verbose: args.verbose > 0, diff: args.diff, color: Boolean(process.stdout.isTTY), stream: process.stdout }));
+  if (args.json) bus.add(new JsonSink(resolve(args.json)));
+  bus.emit({ type: 'run-start', playbook: args.playbook, check: args.check, diff: args.diff });
+  const runner = new Runner({
+    check: args.check,
+    forks: args.forks,
+    sink: bus,
+    connect: (host, vars) =>
+      sshConnect(sshTarget(host, vars, inventory.source.hostVars(host).origins, { acceptNewHostKeys: args.acceptNewHostKeys, ...(args.knownHosts ? { knownHosts: args.knownHosts } : {}) })),
+  });
+  const summary = await runner.run(plans);
+  await bus.close();
+  const code = exitCode(summary.stats);
+  if (summary.stopped) {
+    process.stderr.write(redact(`ts-play: rollout stopped: ${summary.stopped}\n`));
+    return code === 0 ? EXIT_FAILED : code;
+  }
+  return code;
+}

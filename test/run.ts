@@ -1,0 +1,68 @@
+/**
+ * `npm test`: type check, unit tests, then the integration tests against the lab, which this
+ * script brings up first and takes down at the end whatever happened. The integration files run
+ * one at a time: they share the lab's five hosts. The last line is the plain
+ * "N passed, N failed" summary.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const bin = join(root, 'bin/ts-play.js');
+const keepLab = process.env.TSPLAY_KEEP_LAB === '1';
+
+interface Tally { passed: number; failed: number }
+
+function run(cmd: string, args: string[], tap = false): Promise<{ code: number; tally: Tally }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const tally: Tally = { passed: 0, failed: 0 };
+    let rest = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      if (!tap) return;
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const l of lines) {
+        if (/^ok \d+/.test(l)) tally.passed++;
+        else if (/^not ok \d+/.test(l)) tally.failed++;
+      }
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, tally }));
+  });
+}
+
+const args = process.argv.slice(2);
+const only = args[0]; // "unit" or "integration", or both when absent
+const total: Tally = { passed: 0, failed: 0 };
+let failed = false;
+
+function add(r: { code: number; tally: Tally }): void {
+  total.passed += r.tally.passed;
+  total.failed += r.tally.failed;
+  if (r.code !== 0) failed = true;
+}
+
+if (only !== 'integration') {
+  const tsc = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+  if (tsc.code !== 0) {
+    console.log('type check failed');
+    failed = true;
+  }
+  add(await run('npx', ['ava', '--tap', 'test/unit/**/*.test.ts'], true));
+}
+if (only !== 'unit' && !failed) {
+  const up = await run('node', [bin, 'lab', 'up']);
+  if (up.code !== 0) {
+    console.log('lab up failed: integration tests not run');
+    failed = true;
+  } else {
+    try {
+      add(await run('npx', ['ava', '--tap', '--serial', '--concurrency=1', 'test/integration/**/*.test.ts'], true));
+    } finally {
+      if (!keepLab) await run('node', [bin, 'lab', 'down']);
+    }
+  }
+}
+console.log(`\n${total.passed} passed, ${total.failed} failed`);
+process.exit(failed || total.failed > 0 ? 1 : 0);
