@@ -1,0 +1,33 @@
+import type { Task } from '../engine/task.ts';
+import { check } from '../connection/errors.ts';
+import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
+import { describeKind, parsePathState, pathProbe, type PathState } from './path-state.ts';
+
+export interface AbsentArgs extends TaskOptions {
+  path: string;
+}
+
+export interface AbsentPlan {
+  kind: PathState['kind'];
+}
+
+export function absent(args: AbsentArgs): Task<PathState, AbsentPlan> {
+  const path = absolutePath('absent', args.path);
+  if (path === '/') throw new ModuleArgumentError('absent', `refusing to remove ${JSON.stringify(args.path)}`);
+  return {
+    module: 'absent',
+    ...passThrough(args, `absent ${path}`),
+    probes: () => [pathProbe(path)],
+    parse: ([r]) => (r ? parsePathState(path, r) : { kind: 'error', message: `no probe result for ${path}` }),
+    compare(actual) {
+      if (actual.kind === 'error') return { status: 'fail', reason: actual.message };
+      if (actual.kind === 'missing') return { status: 'ok', reason: 'already absent' };
+      return { status: 'change', reason: `remove ${describeKind(actual)}`, plan: { kind: actual.kind } };
+    },
+    async apply(conn) {
+      // No trailing slash on path (absolutePath strips it), so a symlink to a directory loses the link only.
+      await check(conn, ['rm', '-rf', '--', path]);
+      return { changed: true };
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// The built-in modules roles build their tasks from.
+export { file, type FileArgs } from './file.ts';
+export { directory, type DirectoryArgs } from './directory.ts';
+export { absent, type AbsentArgs } from './absent.ts';
+export { symlink, type SymlinkArgs } from './symlink.ts';
+export { pkg, packages, type PackageArgs } from './package.ts';
+export { service, serviceAction, type ServiceArgs, type ServiceActionArgs } from './service.ts';
+export { daemonReload, type DaemonReloadArgs } from './daemon-reload.ts';
+export { sysctl, type SysctlArgs } from './sysctl.ts';
+export { command, type CommandArgs } from './command.ts';
+export { ModuleArgumentError, type TaskOptions } from './common.ts';
+export { FileWriteError } from './write.ts';
