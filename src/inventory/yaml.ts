@@ -38,7 +38,8 @@ function schemaTags(tags: unknown[]): ScalarTag[] {
   return out;
 }
 
-export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: schemaTags } as const;
+// Duplicate keys are reported by entries() instead, which can name the key and both lines.
+export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, uniqueKeys: false, customTags: schemaTags } as const;
 
 export interface YamlSource {
   file: string;
@@ -136,7 +137,10 @@ export function entries(src: YamlSource, node: unknown): Entry[] {
       for (const s of sources) merged.push(...entries(src, s));
       continue;
     }
-    own.push({ key: keyOf(src, pair.key), value: pair.value, where: where(src, pair.key) });
+    const entry = { key: keyOf(src, pair.key), value: pair.value, where: where(src, pair.key) };
+    const first = own.find((e) => e.key === entry.key);
+    if (first) throw new InventoryError(`${entry.where}: duplicate key '${entry.key}' (first at ${first.where})`);
+    own.push(entry);
   }
   const seen = new Set(own.map((e) => e.key));
   return [...own, ...merged.filter((e) => !seen.has(e.key) && (seen.add(e.key), true))];
