@@ -1,4 +1,4 @@
-import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, ANSI_ESCAPE_CODES } from 'listr2';
+import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, Spinner, ANSI_ESCAPE_CODES } from 'listr2';
 import type { EngineEvent, EventSink } from './events.ts';
 import { redact } from '../vault/redact.ts';
 import { PlainRenderer, type PlainOptions } from './plain.ts';
@@ -18,6 +18,17 @@ export interface ListrOptions extends PlainOptions {
  */
 class StreamRenderer extends DefaultRenderer {
   static override nonTTY = true;
+}
+
+/**
+ * The spinner's timer must not keep the process alive: a CLI that returns on an engine error
+ * without closing the renderer would otherwise hang forever on a spinning view.
+ */
+class UnrefSpinner extends Spinner {
+  override start(cb?: () => void, interval?: number): void {
+    super.start(cb, interval);
+    (this as unknown as { id?: NodeJS.Timeout }).id?.unref();
+  }
 }
 
 interface Counts {
@@ -173,6 +184,7 @@ export class Listr2Renderer implements EventSink {
       rendererOptions: {
         logger: new ListrLogger({ processOutput: new ProcessOutput(this.stream, this.options.stderr ?? process.stderr) }),
         collapseErrors: false,
+        spinner: new UnrefSpinner(),
       },
     });
     this.drawing = true;

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { Listr2Renderer } from '../../src/output/listr.ts';
 import { PlainRenderer } from '../../src/output/plain.ts';
@@ -89,4 +90,11 @@ test('createRenderer picks listr2 only for a usable terminal, plain lines otherw
   t.false(usableTty(tty, { TERM: 'dumb' }));
   t.false(usableTty(tty, { TERM: 'xterm', CI: 'true' }));
   t.true(usableTty(tty, { TERM: 'xterm-256color' }));
+});
+
+test('a progress view the CLI forgets to close does not keep the process alive', (t) => {
+  const child = spawnSync(process.execPath, ['--import=tsx', 'test/unit/fixtures/listr-unclosed.ts'], { encoding: 'utf8', timeout: 15_000 });
+  t.is(child.error, undefined);
+  t.is(child.status, 0, child.stderr);
+  t.is(child.stdout, 'still drawing\n');
 });
