@@ -2,7 +2,7 @@
  * `vault edit` and `vault create`: the plaintext lives only in a 0600 file inside a 0700
  * directory on /dev/shm (RAM), and that directory is removed whatever happens to the editor.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { VaultIo, VaultOptions } from './cli.ts';
@@ -16,19 +16,29 @@ const RAM_DIR = '/dev/shm';
 /** Signals that would otherwise end ts-play before the finally block removes the plaintext. */
 const HELD_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
-function runEditor(editor: string, file: string, env: NodeJS.ProcessEnv): void {
-  const ignore = (): void => {};
-  for (const sig of HELD_SIGNALS) process.on(sig, ignore);
+/** Runs the editor; a signal to ts-play meanwhile (Ctrl-C, a closed terminal) aborts the edit instead of killing ts-play. */
+async function runEditor(editor: string, file: string, env: NodeJS.ProcessEnv): Promise<void> {
+  let received: NodeJS.Signals | undefined;
+  const hold = (sig: NodeJS.Signals): void => {
+    received ??= sig;
+  };
+  for (const sig of HELD_SIGNALS) process.on(sig, hold);
   try {
     // $EDITOR may carry arguments ("code --wait"): split by the shell, never globbed or evaluated.
-    const res = spawnSync('sh', ['-c', 'set -f; exec $1 "$2"', 'sh', editor, file], { stdio: 'inherit', env });
-    if (res.error) throw new VaultError('io', `cannot run editor "${editor}": ${(res.error as NodeJS.ErrnoException).code ?? 'error'}`);
-    if (res.status !== 0) {
-      const how = res.status === null ? `was killed by ${res.signal}` : `exited with code ${res.status}`;
+    const child = spawn('sh', ['-c', 'set -f; exec $1 "$2"', 'sh', editor, file], { stdio: 'inherit', env });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
+      child.once('error', fail);
+      child.once('close', (c, s) => done([c, s]));
+    }).catch((err: NodeJS.ErrnoException) => {
+      throw new VaultError('io', `cannot run editor "${editor}": ${err.code ?? 'error'}`);
+    });
+    if (received) throw new VaultError('io', `interrupted by ${received}`);
+    if (code !== 0) {
+      const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
       throw new VaultError('io', `editor "${editor}" ${how}`);
     }
   } finally {
-    for (const sig of HELD_SIGNALS) process.removeListener(sig, ignore);
+    for (const sig of HELD_SIGNALS) process.removeListener(sig, hold);
   }
 }
 
@@ -59,7 +69,7 @@ export async function editVaultFile(file: string, create: boolean, opts: VaultOp
     writeFileSync(tmp, before, { mode: 0o600, flag: 'wx' });
     const editor = io.env.EDITOR?.trim() || 'vi';
     try {
-      runEditor(editor, tmp, io.env);
+      await runEditor(editor, tmp, io.env);
     } catch (err) {
       if (err instanceof VaultError) throw new VaultError(err.kind, `${err.message}; ${file} left unchanged`, file);
       throw err;

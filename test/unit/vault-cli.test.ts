@@ -1,4 +1,5 @@
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -157,4 +158,22 @@ test('create writes a new vault, refuses an existing file', async (t) => {
   const again = await run(['create', '--vault-password-file', pwFile, f], { env: { EDITOR: ed.cmd } });
   t.is(again.code, 1);
   t.is(again.stderr, `ts-play vault: ${f} exists, use "ts-play vault edit"\n`);
+});
+
+test('edit: a signal while the editor runs aborts the edit and still removes the temp file', async (t) => {
+  // In a child process: the signal goes to ts-play itself, as Ctrl-C or a closed terminal would.
+  const f = path('sig.yml', encryptVault('before\n', PW));
+  const before = readFileSync(f, 'utf8');
+  const ed = editor('sig', `kill -TERM $PPID; sleep 0.3; printf 'after\\n' >> "$1"`);
+  const script = "import { vaultCommand } from './src/vault/cli.ts'; process.exitCode = await vaultCommand(process.argv.slice(1));";
+  const root = join(import.meta.dirname, '../..');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'edit', '--vault-password-file', pwFile, f], {
+    cwd: root,
+    env: { ...process.env, EDITOR: ed.cmd },
+    encoding: 'utf8',
+  });
+  t.is(r.status, 1);
+  t.is(r.stderr, `ts-play vault: interrupted by SIGTERM; ${f} left unchanged\n`);
+  t.is(readFileSync(f, 'utf8'), before);
+  t.false(existsSync(loggedFile(ed.log).file));
 });
