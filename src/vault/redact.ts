@@ -32,9 +32,22 @@ export function redact(text: string): string {
   return text.replace(pattern, REDACTED);
 }
 
-/** Redacts every string inside a JSON-able value (for --json and reports). */
+/**
+ * Redacts every string inside a JSON-able value (for --json and reports). It walks the value
+ * rather than redacting its JSON text: JSON escapes `"` and `\`, so a secret holding either
+ * would not match in serialised form.
+ */
 export function redactDeep<T>(value: T): T {
-  return JSON.parse(redact(JSON.stringify(value))) as T;
+  return walk(JSON.parse(JSON.stringify(value) ?? 'null')) as T;
+}
+
+function walk(value: unknown): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map(walk);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redact(k), walk(v)]));
+  }
+  return value;
 }
 
 /** For tests: forget every registered secret. */
