@@ -6,7 +6,7 @@ import { loadPlaybook } from '../playbook/load.ts';
 import { planPlaybook, type PlayPlan } from '../engine/plan.ts';
 import { Runner } from '../engine/runner.ts';
 import { EventBus } from '../output/events.ts';
-import { createRenderer } from '../output/index.ts';
+import { createRenderer, wantsColor } from '../output/index.ts';
 import { JsonSink } from '../output/json.ts';
 import { exitCode, EXIT_FAILED } from '../output/recap.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
@@ -52,7 +52,7 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     return 0;
   }
   const bus = new EventBus();
-  bus.add(createRenderer({ tty: Boolean(process.stdout.isTTY), verbose: args.verbose > 0, diff: args.diff, color: Boolean(process.stdout.isTTY), stream: process.stdout }));
+  bus.add(createRenderer({ tty: Boolean(process.stdout.isTTY), verbose: args.verbose > 0, diff: args.diff, color: wantsColor(process.stdout), stream: process.stdout, stderr: process.stderr }));
   if (args.json) bus.add(new JsonSink(resolve(args.json)));
   bus.emit({ type: 'run-start', playbook: args.playbook, check: args.check, diff: args.diff });
   const runner = new Runner({
@@ -62,8 +62,13 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     connect: (host, vars) =>
       sshConnect(sshTarget(host, vars, inventory.source.hostVars(host).origins, { acceptNewHostKeys: args.acceptNewHostKeys, ...(args.knownHosts ? { knownHosts: args.knownHosts } : {}) })),
   });
-  const summary = await runner.run(plans);
-  await bus.close();
+  let summary;
+  try {
+    summary = await runner.run(plans);
+  } finally {
+    // Flushes what the terminal view held back and writes --json even when the run throws.
+    await bus.close();
+  }
   const code = exitCode(summary.stats);
   if (summary.stopped) {
     process.stderr.write(redact(`ts-play: rollout stopped: ${summary.stopped}\n`));

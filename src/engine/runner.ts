@@ -137,6 +137,7 @@ export class Runner {
     }
     const outcome = await new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink }).run();
     stats.roundTrips = conn.roundTrips;
+    this.opts.sink.emit({ type: 'host-done', host });
     if (outcome !== 'ok') this.dead.add(host);
     return outcome;
   }
