@@ -133,6 +133,7 @@ export class Runner {
       const unreachable = e instanceof UnreachableError;
       stats[unreachable ? 'unreachable' : 'failed']++;
       this.opts.sink.emit(unreachable ? { type: 'unreachable', host, reason: (e as Error).message } : { type: 'host-failed', host, reason: (e as Error).message });
+      this.opts.sink.emit({ type: 'host-done', host });
       return unreachable ? 'unreachable' : 'failed';
     }
     const outcome = await new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink }).run();
