@@ -47,6 +47,7 @@ export function file(args: FileArgs): Task<FileState, FilePlan> {
   return {
     module: 'file',
     ...passThrough(args, `file ${path}`),
+    renders: { path, content, owner, group, mode: formatMode(mode) },
     probes: () => [pathProbe(path, { content: true })],
     parse: ([r]) => (r ? parsePathState(path, r) : { kind: 'error', message: `no probe result for ${path}` }),
     compare(actual) {
