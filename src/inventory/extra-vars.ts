@@ -47,7 +47,7 @@ export function parseScalar(text: string): unknown {
   try {
     const src = parseYaml(text, '-e');
     const node = src.doc.contents as { value?: unknown; items?: unknown } | null;
-    if (node && node.items === undefined && typeof node.value !== 'object') return node.value;
+    if (node && node.items === undefined && (node.value === null || typeof node.value !== 'object')) return node.value;
   } catch {
     // Not a valid YAML scalar (e.g. "a: b: c"): the text itself is the value.
   }
@@ -93,6 +93,10 @@ async function parseOne(arg: string, cwd: string, vault?: VaultDecryptor): Promi
   const tokens = tokenize(text, show);
   if (tokens.length === 0) throw new InventoryError(`${show}: empty extra vars`);
   if (tokens.every((t) => /^[^=]+=/.test(t.text))) return keyValues(tokens, show);
+  const stray = tokens.find((t) => !t.text.includes('='));
+  if (stray && tokens.some((t) => t.text.includes('='))) {
+    throw new InventoryError(`${show}: '${stray.text}' is not key=value (quote values that hold spaces)`);
+  }
   try {
     return inlineMapping(text, show);
   } catch {
