@@ -25,7 +25,11 @@ export interface Connection {
 
 /** Raised when a host cannot be reached at all (as opposed to a command failing on it). */
 export class UnreachableError extends Error {
-  constructor(readonly host: string, reason: string) {
+  constructor(
+    readonly host: string,
+    /** The cause alone, for renderers that already show the host. */
+    readonly reason: string,
+  ) {
     super(`${host}: unreachable: ${reason}`);
     this.name = 'UnreachableError';
   }

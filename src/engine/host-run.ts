@@ -46,7 +46,7 @@ export class HostRun {
     } catch (e) {
       if (e instanceof UnreachableError) {
         this.stats.unreachable++;
-        this.opts.sink.emit({ type: 'unreachable', host: this.plan.host, reason: e.message });
+        this.opts.sink.emit({ type: 'unreachable', host: this.plan.host, reason: e.reason });
         return 'unreachable';
       }
       if (!(e instanceof TaskFailed)) {

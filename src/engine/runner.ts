@@ -132,7 +132,7 @@ export class Runner {
       this.dead.add(host);
       const unreachable = e instanceof UnreachableError;
       stats[unreachable ? 'unreachable' : 'failed']++;
-      this.opts.sink.emit(unreachable ? { type: 'unreachable', host, reason: (e as Error).message } : { type: 'host-failed', host, reason: (e as Error).message });
+      this.opts.sink.emit(unreachable ? { type: 'unreachable', host, reason: (e as UnreachableError).reason } : { type: 'host-failed', host, reason: (e as Error).message });
       this.opts.sink.emit({ type: 'host-done', host });
       return unreachable ? 'unreachable' : 'failed';
     }
