@@ -1,9 +1,13 @@
 // Proves the modules' sh scripts on a real shell: LocalConnection runs the same argv a host would
-// get. Everything happens inside one fresh directory under /tmp; no packages, services or sysctls.
+// get. Everything happens inside one fresh directory under /tmp; no packages or services, and
+// sysctls are only read.
 import test from 'ava';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { LocalConnection } from '../../src/connection/local.ts';
-import { absent, command, directory, file, symlink } from '../../src/modules/index.ts';
+import { absent, command, directory, file, symlink, sysctl } from '../../src/modules/index.ts';
+import { renderSysctlFile } from '../../src/modules/sysctl.ts';
+import { runProbes } from '../../src/engine/batch.ts';
+import type { AnyTask } from '../../src/engine/task.ts';
 import { makeFacts } from '../helpers/facts.ts';
 import { applyTask, readAndCompare } from '../helpers/run-task.ts';
 
@@ -173,4 +177,31 @@ test('command: a failing command reports exit code and stderr', async (t) => {
   const d = dir();
   const task = command({ argv: ['ls', `${d}/missing`] });
   await t.throwsAsync(applyTask(task, new LocalConnection(), facts), { message: /^localhost: `ls .*\/missing` exited 2: ls: cannot access/ });
+});
+
+test('sysctl: the live probe reads /proc/sys as it is (compare only: nothing is ever written)', async (t) => {
+  const d = dir();
+  const range = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).join(' ');
+  const values = { 'net.ipv4.ip_local_port_range': range, 'fs.file-nr': '0 0 0', 'net.ipv4.tsp_no_such_key': 1 };
+  const task = sysctl({ file: `${d}/90-test.conf`, values });
+  writeFileSync(`${d}/90-test.conf`, renderSysctlFile(Object.entries(values).map(([k, v]) => [k, String(v)])));
+  chmodSync(`${d}/90-test.conf`, 0o644);
+  const c = await readAndCompare(task, new LocalConnection(), facts);
+  t.is(c.status, 'ok', JSON.stringify(c));
+  const warnings = c.status === 'ok' ? (c.warnings ?? []) : [];
+  t.is(warnings.length, 2, JSON.stringify(warnings));
+  t.regex(warnings[0] ?? '', /^fs\.file-nr: not settable on this host \(read-only\); live value \d+ \d+ \d+ stays$/);
+  t.regex(warnings[1] ?? '', /^net\.ipv4\.tsp_no_such_key: not present/);
+});
+
+test("probes give the same answers through the engine's one-round-trip batch", async (t) => {
+  const d = dir();
+  writeFileSync(`${d}/f`, 'trailing blank lines\n\n\n');
+  const tasks: AnyTask[] = [file({ path: `${d}/f`, content: 'trailing blank lines\n\n\n' }), directory({ path: d, mode: '0755' }), absent({ path: `${d}/none` }), command({ argv: ['true'], creates: `${d}/f` })];
+  chmodSync(d, 0o755);
+  const conn = new LocalConnection();
+  const results = await runProbes(conn, tasks.flatMap((task) => task.probes(facts)));
+  t.is(conn.roundTrips, 1);
+  const statuses = tasks.map((task, i) => task.compare(task.parse([results[i]!], facts), facts).status);
+  t.deepEqual(statuses, ['ok', 'ok', 'ok', 'ok']);
 });
