@@ -1,4 +1,5 @@
 import { isMap } from 'yaml';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { VaultDecryptor } from '../vault/types.ts';
 import { displayPath, InventoryError } from './errors.ts';
@@ -81,12 +82,8 @@ async function parseOne(arg: string, cwd: string, vault?: VaultDecryptor): Promi
   const text = arg.trim();
   if (text.startsWith('@')) {
     const abs = resolve(cwd, text.slice(1));
-    const f = await readVarsFile(abs, cwd, vault).catch((e: unknown) => {
-      if (e instanceof InventoryError && e.message.includes('ENOENT')) {
-        throw new InventoryError(`extra vars file not found: ${displayPath(abs, cwd)} (in -e)`);
-      }
-      throw e;
-    });
+    if (!existsSync(abs)) throw new InventoryError(`extra vars file not found: ${displayPath(abs, cwd)} (in -e)`);
+    const f = await readVarsFile(abs, cwd, vault);
     return { vars: f.vars, origins: f.origins };
   }
   if (text.startsWith('{')) return inlineMapping(text, show);
