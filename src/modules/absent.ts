@@ -3,6 +3,9 @@ import { check } from '../connection/errors.ts';
 import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 import { describeKind, parsePathState, pathProbe, type PathState } from './path-state.ts';
 
+/** Removing one of these is never what a role meant: a variable that came out empty, most likely. */
+const SYSTEM_DIRS = new Set(['/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var']);
+
 export interface AbsentArgs extends TaskOptions {
   path: string;
 }
@@ -13,7 +16,7 @@ export interface AbsentPlan {
 
 export function absent(args: AbsentArgs): Task<PathState, AbsentPlan> {
   const path = absolutePath('absent', args.path);
-  if (path === '/') throw new ModuleArgumentError('absent', `refusing to remove ${JSON.stringify(args.path)}`);
+  if (path === '/' || SYSTEM_DIRS.has(path)) throw new ModuleArgumentError('absent', `refusing to remove ${JSON.stringify(args.path)}`);
   return {
     module: 'absent',
     ...passThrough(args, `absent ${path}`),

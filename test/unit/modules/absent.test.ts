@@ -25,7 +25,7 @@ test('apply: rm -rf -- path', async (t) => {
   t.deepEqual(conn.argvs, [['rm', '-rf', '--', P]]);
 });
 
-for (const path of ['/', '//', 'etc/x', './x', '/etc/../', '/srv/a/../../etc', '']) {
+for (const path of ['/', '//', '/etc', '/usr/', '/var', 'etc/x', './x', '/etc/../', '/srv/a/../../etc', '']) {
   test(`refuses ${JSON.stringify(path)}`, (t) => {
     t.throws(() => absent({ path }), { message: /^absent: / });
   });
