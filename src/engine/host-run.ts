@@ -2,13 +2,14 @@ import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
 import type { EventSink, HostStats, TaskStatus } from '../output/events.ts';
-import type { AnyTask, Comparison, FileDiff } from './task.ts';
+import type { AnyTask, ApplyEnv, Comparison, FileDiff } from './task.ts';
 import type { HostPlan, PlannedRole } from './plan.ts';
 import { runProbes } from './batch.ts';
 
 export interface HostRunOptions {
   check: boolean;
   sink: EventSink;
+  env: ApplyEnv;
 }
 
 export type HostOutcome = 'ok' | 'failed' | 'unreachable';
@@ -125,7 +126,7 @@ export class HostRun {
       return false;
     }
     try {
-      const outcome = await task.apply(this.conn, fresh.plan, this.facts);
+      const outcome = await task.apply(this.conn, fresh.plan, this.facts, this.opts.env);
       const changed = outcome?.changed ?? true;
       const warnings = [...(fresh.warnings ?? []), ...(outcome?.warnings ?? [])];
       this.dirty ||= changed;

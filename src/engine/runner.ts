@@ -136,7 +136,24 @@ export class Runner {
       this.opts.sink.emit({ type: 'host-done', host });
       return unreachable ? 'unreachable' : 'failed';
     }
-    const outcome = await new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink }).run();
+    const env = {
+      probeFreshLogin: async () => {
+        let fresh: Connection;
+        try {
+          fresh = await this.opts.connect(host, hp.vars);
+        } catch (e) {
+          // The run's own connection may still be up: this is the task's failure, not the host's.
+          throw new Error(`a fresh login failed after the change: ${(e as Error).message}`);
+        }
+        try {
+          const r = await fresh.exec(['true']);
+          if (r.code !== 0) throw new Error(`a fresh login to ${host} could not run a command (exit ${r.code})`);
+        } finally {
+          await fresh.close();
+        }
+      },
+    };
+    const outcome = await new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink, env }).run();
     stats.roundTrips = conn.roundTrips;
     this.opts.sink.emit({ type: 'host-done', host });
     if (outcome !== 'ok') this.dead.add(host);

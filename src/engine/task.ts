@@ -29,6 +29,16 @@ export interface ApplyOutcome {
   warnings?: string[];
 }
 
+/** What the engine lends a task while it applies. */
+export interface ApplyEnv {
+  /**
+   * Opens a brand-new connection to the same host (a new TCP connection and SSH handshake) and
+   * closes it again: proof that a new firewall ruleset or sshd configuration still lets the
+   * control side in. Guarded activations confirm with it, or let the host revert by itself.
+   */
+  probeFreshLogin(): Promise<void>;
+}
+
 /**
  * The one contract every module implements. The engine runs probes -> parse -> compare,
  * and in apply mode, for a task that differs, reads the state again right before calling
@@ -48,7 +58,7 @@ export interface Task<S = unknown, P = unknown> extends RendersFile {
   /** results[i] answers probes(facts)[i]. */
   parse(results: ExecResult[], facts: Facts): S;
   compare(actual: S, facts: Facts): Comparison<P>;
-  apply(conn: Connection, plan: P, facts: Facts): Promise<ApplyOutcome | void>;
+  apply(conn: Connection, plan: P, facts: Facts, env?: ApplyEnv): Promise<ApplyOutcome | void>;
 }
 
 export type AnyTask = Task<any, any>;

@@ -191,3 +191,36 @@ test('when() skips a task with its reason', async (t) => {
   t.is(ev.reason, 'needs systemd');
   t.is(r.stats.h1!.skipped, 1);
 });
+
+test('a task can prove that a fresh login still works after it acted, and fails when it does not', async (t) => {
+  const guarded = (lockOut: boolean) =>
+    defineRole({
+      name: 'guarded',
+      dir: '.',
+      defaults: { dir: required.string() },
+      tasks: ({ vars }) => {
+        const task = lineInFile(join(vars.dir, 'fw.conf'), lockOut ? 'deny all' : 'allow ssh', { name: 'fw' });
+        const apply = task.apply.bind(task);
+        task.apply = async (conn, plan, facts, env) => {
+          await apply(conn, plan, facts);
+          if (lockOut) hosts.unreachable.add(conn.host);
+          await env!.probeFreshLogin();
+        };
+        return [task];
+      },
+    });
+  const hosts = new LocalHosts(['h1']);
+  let opened = 0;
+  const connect = hosts.connect.bind(hosts);
+  hosts.connect = async (h) => {
+    opened++;
+    return connect(h);
+  };
+  const ok = await hosts.run(definePlaybook([{ name: 'p', hosts: 'all', roles: [guarded(false)()] }]));
+  t.is(ok.stats.h1!.changed, 1);
+  t.is(opened, 2, 'the run connection and one fresh login');
+  const locked = await hosts.run(definePlaybook([{ name: 'p', hosts: 'all', roles: [guarded(true)()] }]));
+  t.is(locked.stats.h1!.failed, 1);
+  const ev = taskEvents(locked.events).find((e) => e.task === 'fw')!;
+  t.regex(ev.reason ?? '', /unreachable: test: host is down/);
+});
