@@ -1,10 +1,10 @@
 // Proves the modules' sh scripts on a real shell: LocalConnection runs the same argv a host would
-// get. Everything happens inside one fresh directory under /tmp; no packages or services, and
-// sysctls are only read.
+// get. Every write happens inside one fresh directory under /tmp; sysctls, the dpkg database and
+// init scripts (`status`) are only read.
 import test from 'ava';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { LocalConnection } from '../../src/connection/local.ts';
-import { absent, command, directory, file, symlink, sysctl } from '../../src/modules/index.ts';
+import { absent, command, directory, file, pkg, service, symlink, sysctl } from '../../src/modules/index.ts';
 import { renderSysctlFile } from '../../src/modules/sysctl.ts';
 import { runProbes } from '../../src/engine/batch.ts';
 import type { AnyTask } from '../../src/engine/task.ts';
@@ -204,4 +204,20 @@ test("probes give the same answers through the engine's one-round-trip batch", a
   t.is(conn.roundTrips, 1);
   const statuses = tasks.map((task, i) => task.compare(task.parse([results[i]!], facts), facts).status);
   t.deepEqual(statuses, ['ok', 'ok', 'ok', 'ok']);
+});
+
+test('pkg and sysvinit service probes read this machine as it is (compare only: nothing is installed or started)', async (t) => {
+  const conn = new LocalConnection();
+  const have = await readAndCompare(pkg({ names: ['dpkg', 'bash'], minVersion: '1.0' }), conn, facts);
+  t.is(have.status, 'ok');
+  t.regex(have.status === 'ok' ? (have.reason ?? '') : '', /^installed: dpkg \d\S+, bash \d\S+$/);
+  const missing = await readAndCompare(pkg({ names: ['bash', 'tsp-no-such-package'] }), conn, facts);
+  t.deepEqual(missing.status === 'change' ? missing.plan : undefined, { action: 'install', names: ['tsp-no-such-package'] });
+
+  const sysv = makeFacts({ init: 'sysvinit' });
+  const dbus = await readAndCompare(service({ unit: 'dbus', enabled: true }), conn, sysv);
+  t.is(dbus.status, 'ok', JSON.stringify(dbus));
+  t.regex(dbus.status === 'ok' ? (dbus.reason ?? '') : '', /, enabled$/);
+  const none = await readAndCompare(service({ unit: 'tsp-no-such-service', state: 'started' }), conn, sysv);
+  t.is(none.status === 'change' ? none.reason : '', 'unit tsp-no-such-service not present yet (would be started)');
 });
