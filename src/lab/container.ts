@@ -19,11 +19,19 @@ while :; do
   "$node" --import tsx "$hook" "$host" || exit 1
 done`;
 
-export function nspawnArgs(host: string): string[] {
+/**
+ * A light host runs sshd alone under nspawn's stub init instead of booting
+ * systemd: every systemd holds several inotify instances, and root may hold
+ * only fs.inotify.max_user_instances (128) in all, a global knob the lab must not turn.
+ */
+const LIGHT_CMD = ['/bin/sh', '-c', 'mkdir -p -m 0755 /run/sshd && exec /usr/sbin/sshd -D -e'];
+
+export function nspawnArgs(host: string, light = false): string[] {
   return [
-    'systemd-nspawn', '-q', '-D', hostRoot(host), '-b', `--machine=${host}`, '--register=no', '--keep-unit',
+    'systemd-nspawn', '-q', '-D', hostRoot(host), `--machine=${host}`, '--register=no', '--keep-unit',
     `--network-namespace-path=/run/netns/${nsName(host)}`, '--capability=CAP_NET_ADMIN,CAP_NET_RAW',
     '--resolv-conf=off', '--timezone=off', '--console=read-only',
+    ...(light ? ['--as-pid2', ...LIGHT_CMD] : ['-b']),
   ];
 }
 
@@ -41,13 +49,13 @@ export async function running(host: string): Promise<Running | undefined> {
 }
 
 /** Starts the host's container detached, under its supervisor; the pid file names the supervisor. */
-export async function startContainer(host: string): Promise<void> {
+export async function startContainer(host: string, light = false): Promise<void> {
   await mkdir(RUN_DIR, { recursive: true });
   const out = openSync(logFile(host), 'a');
   const hook = join(PROJECT_ROOT, 'src/lab/reboot-hook.ts');
   const child = spawn(
     'sh',
-    ['-c', SUPERVISE, `tsp-lab-${host}`, process.execPath, hook, host, ...nspawnArgs(host)],
+    ['-c', SUPERVISE, `tsp-lab-${host}`, process.execPath, hook, host, ...nspawnArgs(host, light)],
     {
       cwd: PROJECT_ROOT,
       detached: true,

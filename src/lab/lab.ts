@@ -9,13 +9,15 @@ import { ensureImage } from './image.ts';
 import { writeInventories } from './inventory.ts';
 import { ensureMachinePackages, requireRoot } from './machine.ts';
 import {
-  ensureFabric, ensureHostNet, ensureMgmtBridge, hostAddrs, removeAllNet, resetHostNet, setCable,
+  ensureFabric, ensureHostNet, ensureMgmtBridge, hostAddrs, nsExists, removeAllNet, resetHostNet, setCable,
 } from './netns.ts';
 import { ensureOverlay, removeOverlay } from './overlay.ts';
-import { LIGHT_INVENTORY, RUN_DIR, STATE_DIR } from './paths.ts';
-import { LabError } from './run.ts';
+import { LIGHT_INVENTORY, RUN_DIR, STATE_DIR, logFile } from './paths.ts';
+import { LabError, must, run } from './run.ts';
 import { ensureClientKey, knownHostsLine, writeKnownHosts } from './ssh-keys.ts';
-import { type HostSpec, type Iface, LAB, findHost, ifaces, labHosts, lightHost, mgmtIp } from './topology.ts';
+import {
+  type HostSpec, type Iface, LAB, findHost, ifaces, labHosts, lightHost, mgmtIp, mgmtPeer, nsName,
+} from './topology.ts';
 
 export interface UpOptions {
   /** Exactly this many light nodes (extra ones are removed); unset keeps the light nodes there are. */
@@ -50,7 +52,7 @@ async function boot(h: HostSpec, base: string, pub: string, pulled: Iface[]): Pr
   await resetHostNet(h, pulled);
   const hostKey = await ensureOverlay(h, base, pub);
   const t0 = Date.now();
-  await startContainer(h.name);
+  await startContainer(h.name, h.light);
   await waitSsh(h, t0);
   return hostKey;
 }
@@ -88,13 +90,15 @@ export async function labUp(opts: UpOptions = {}): Promise<HostSpec[]> {
   const keys = await Promise.all(hosts.map((h) => limit(() => upHost(h, base, pub))));
   await writeKnownHosts(hosts.map((h, i) => knownHostsLine(h, keys[i]!)));
   await writeInventories(hosts);
-  log(`lab up: ${hosts.length} hosts`);
   return hosts;
 }
 
 async function removeHost(name: string): Promise<void> {
   await killContainer(name);
   await removeOverlay(name);
+  await rm(logFile(name), { force: true });
+  if (nsExists(nsName(name))) await must(['ip', 'netns', 'del', nsName(name)]);
+  await run(['ip', 'link', 'del', mgmtPeer(name)]);
 }
 
 /** Removes every process, overlay, namespace, link and run file the lab made; keeps the image cache. */
@@ -120,7 +124,8 @@ export async function labReboot(host: string): Promise<void> {
   requireRoot();
   const h = hostOrThrow(host);
   const r = await running(host);
-  if (!r?.leader) {
+  // A light host has no systemd to reboot it: it is power-cycled instead.
+  if (!r?.leader || h.light) {
     await boot(h, await ensureImage(), await ensureClientKey(), (await readPulled())[host] ?? []);
     return;
   }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import {
-  LAB, type HostSpec, type Iface, type Segment, fabricBridge, fabricPeer, ifaces, mgmtPeer, nsName,
+  LAB, type HostSpec, type Iface, type Segment, fabricBridge, fabricPeer, ifaces, macFor, mgmtPeer, nsName,
 } from './topology.ts';
 import { must, run } from './run.ts';
 
@@ -54,7 +54,7 @@ async function ensureCable(h: HostSpec, iface: Iface, pulled: boolean): Promise<
     if (await linkExists(end.dev, end.ns)) {
       await must(end.ns ? ['ip', '-n', end.ns, 'link', 'del', end.dev] : ['ip', 'link', 'del', end.dev]);
     }
-    const add = ['link', 'add', end.dev, 'type', 'veth', 'peer', 'name', iface, 'netns', ns];
+    const add = ['link', 'add', end.dev, 'type', 'veth', 'peer', 'name', iface, 'address', macFor(h.name, iface), 'netns', ns];
     await must(end.ns ? ['ip', '-n', end.ns, ...add] : ['ip', ...add]);
   }
   const master = iface === 'mgmt' ? LAB.mgmtBridge : fabricBridge(iface);

@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostRoot, hostStateDir } from './paths.ts';
-import { LIGHT_MASKED } from './recipe.ts';
 import { must, run } from './run.ts';
 import { makeHostKey } from './ssh-keys.ts';
 import { type HostSpec, LAB, labHosts, mgmtIp } from './topology.ts';
@@ -30,12 +29,6 @@ async function personalize(h: HostSpec, root: string): Promise<void> {
   if (h.name === 'server') {
     await mkdir(join(sys, 'multi-user.target.wants'), { recursive: true });
     for (const u of SERVER_UNITS) await symlink(`/etc/systemd/system/${u}`, join(sys, 'multi-user.target.wants', u));
-  }
-  if (h.light) {
-    for (const u of LIGHT_MASKED) {
-      await rm(join(sys, u), { force: true });
-      await symlink('/dev/null', join(sys, u));
-    }
   }
 }
 

@@ -72,16 +72,12 @@ WantedBy=multi-user.target
 `,
 };
 
-/** Units a light host does without (sshd only; no logind/dbus session tracking). */
-export const LIGHT_MASKED = [
-  'systemd-logind.service', 'dbus.service', 'dbus.socket', 'systemd-journal-flush.service',
-  'systemd-update-utmp.service', 'systemd-update-utmp-runlevel.service',
-];
-
 /** Units no lab host needs: no console login, no periodic apt runs. */
 export const MASKED = [
   'console-getty.service', 'getty@.service', 'apt-daily.timer', 'apt-daily-upgrade.timer',
   'e2scrub_all.timer', 'fstrim.timer', 'systemd-networkd-wait-online.service',
+  // Each .path unit costs an inotify instance, of which root has 128 on the whole machine.
+  'systemd-ask-password-console.path', 'systemd-ask-password-wall.path',
 ];
 
 export const SSHD_CONF = `# ts-play lab: each host has its own ed25519 host key, written when its overlay is made.

@@ -86,6 +86,17 @@ export function ifaces(h: HostSpec): Iface[] {
   return (['mgmt', 'lan', 'wan', 'sync'] as const).filter((i) => h.addrs[i]);
 }
 
+/**
+ * A stable MAC per host interface: a rebooted host gets new veths but keeps its
+ * MACs, as a real NIC would, so no neighbour cache in the lab goes stale.
+ */
+export function macFor(host: string, iface: Iface): string {
+  let h = 2166136261;
+  for (const c of `${host}/${iface}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  const b = [0x02, 0x74, (h >>> 24) & 255, (h >>> 16) & 255, (h >>> 8) & 255, h & 255];
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
 export const nsName = (host: string): string => `${LAB.nsPrefix}${host}`;
 /** Root-namespace end of a host's mgmt cable (15-char limit: tspm-node100 fits). */
 export const mgmtPeer = (host: string): string => `tspm-${host}`;

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {
-  LAB, fabricPeer, findHost, ifaces, labHosts, lightHost, lightName, mgmtIp, mgmtPeer, nsName,
+  LAB, fabricPeer, findHost, macFor, ifaces, labHosts, lightHost, lightName, mgmtIp, mgmtPeer, nsName,
 } from '../../src/lab/topology.ts';
 
 test('core hosts have the lead-fixed names and mgmt addresses', (t) => {
@@ -53,4 +53,12 @@ test('interface names fit the kernel limit of 15 characters', (t) => {
     t.true(mgmtPeer(h.name).length <= 15, mgmtPeer(h.name));
     for (const i of ifaces(h)) if (i !== 'mgmt') t.true(fabricPeer(h.name, i).length <= 15);
   }
+});
+
+test('host interface MACs are stable, locally administered and distinct', (t) => {
+  t.is(macFor('gw1', 'lan'), macFor('gw1', 'lan'));
+  t.regex(macFor('gw1', 'lan'), /^02:74(:[0-9a-f]{2}){4}$/);
+  const all = new Set<string>();
+  for (const h of labHosts(LAB.maxLight)) for (const i of ifaces(h)) all.add(macFor(h.name, i));
+  t.is(all.size, labHosts(LAB.maxLight).reduce((n, h) => n + ifaces(h).length, 0));
 });
