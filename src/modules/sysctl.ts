@@ -91,6 +91,7 @@ export function sysctl(args: SysctlArgs): Task<SysctlState, SysctlPlan> {
   return {
     module: 'sysctl',
     ...passThrough(args, `sysctl ${path}`),
+    renders: { path, content, owner: 'root', group: 'root', mode: '0644' },
     probes: () => [pathProbe(path, { content: true }), { argv: ['sh', '-c', LIVE_PROBE, 'sh', ...keys.map(procPath)] }],
     parse: ([f, l]) => ({
       file: f ? parsePathState(path, f) : { kind: 'error', message: `no probe result for ${path}` },
