@@ -1,0 +1,89 @@
+import { defineRole, type HostView } from '../../src/playbook/index.ts';
+import { command, directory, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
+import { ipOf, isIpv4, validateNetwork } from '../common/network.ts';
+import { defaults, type ConntrackdVars } from './defaults.ts';
+
+/**
+ * conntrackd has no config-test switch. Its client mode (-s) parses the whole file with the
+ * daemon's parser before talking to the running daemon's socket, so: a syntax error or a
+ * warning (an unknown protocol name is only a warning and silently syncs nothing) fails;
+ * "can't connect" after a clean parse passes. Semantics (the interface, binding the port)
+ * are only checked when the daemon starts.
+ */
+export const CONNTRACKD_VALIDATE = `out=$(conntrackd -C "$1" -s 2>&1); rc=$?
+if printf '%s\\n' "$out" | grep -q -e 'parsing config file' -e '\\[warning\\]' -e 'ERROR\\] .*config'; then printf '%s\\n' "$out" >&2; exit 1; fi
+if [ "$rc" -eq 0 ] || printf '%s\\n' "$out" | grep -q "can't connect"; then exit 0; fi
+printf '%s\\n' "$out" >&2; exit 1`;
+
+const PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'SCTP', 'DCCP', 'UDPLITE', 'GRE', 'IPV6-ICMP']);
+
+/** The kernel's conntrack limit as inventory gives it: the sysctl role's variable wins. */
+export function conntrackMax(v: ConntrackdVars, host: HostView): { name: string; value: unknown } {
+  for (const name of ['sysctl_nf_conntrack_max', 'nf_conntrack_max']) {
+    if (host.vars[name] !== undefined) return { name, value: host.vars[name] };
+  }
+  return { name: 'conntrackd_nf_conntrack_max', value: v.conntrackd_nf_conntrack_max };
+}
+
+/** Flows from or to these are not synced: the node's own traffic and the VIPs. */
+export function ignoredAddresses(v: ConntrackdVars): string[] {
+  const list = ['127.0.0.1', ipOf(v.lan_vip), ipOf(v.wan_vip), ipOf(v.sync_address), ipOf(v.peer_sync_address),
+    ipOf(v.lan_address), ipOf(v.wan_address), ipOf(v.mgmt_address), ...v.conntrackd_ignore_extra];
+  return [...new Set(list)];
+}
+
+function validate(v: ConntrackdVars, host: HostView): string[] {
+  const errors = validateNetwork(v);
+  const max = conntrackMax(v, host);
+  if (typeof max.value !== 'number' || !Number.isInteger(max.value) || max.value <= 0) {
+    errors.push(`${max.name} must be a positive integer, got ${JSON.stringify(max.value)}`);
+  } else if (v.conntrackd_hash_limit < 2 * max.value) {
+    errors.push(`conntrackd_hash_limit ${v.conntrackd_hash_limit} is less than 2 x ${max.name} (${2 * max.value}): the cache would refuse entries the kernel holds`);
+  }
+  if (!Number.isInteger(v.conntrackd_port) || v.conntrackd_port < 1 || v.conntrackd_port > 65535) {
+    errors.push(`conntrackd_port must be 1..65535, got ${v.conntrackd_port}`);
+  }
+  if (!isIpv4(ipOf(v.mgmt_address))) errors.push(`mgmt_address must be an IPv4 address, got "${v.mgmt_address}"`);
+  for (const a of v.conntrackd_ignore_extra) if (!isIpv4(a)) errors.push(`conntrackd_ignore_extra: "${a}" is not an IPv4 address`);
+  for (const p of v.conntrackd_protocols) if (!PROTOCOLS.has(p.toUpperCase())) errors.push(`conntrackd_protocols: unknown protocol "${p}"`);
+  for (const p of ['TCP', 'UDP']) {
+    if (!v.conntrackd_protocols.some((x) => x.toUpperCase() === p)) errors.push(`conntrackd_protocols must include ${p}: its flows would not survive a failover`);
+  }
+  return errors;
+}
+
+export const conntrackd = defineRole<ConntrackdVars>({
+  name: 'conntrackd',
+  dir: import.meta.dirname,
+  tags: ['ha'],
+  defaults,
+  validate,
+  tasks: (ctx) => {
+    const v = ctx.vars;
+    const helpers = { ip: ipOf, peer: ipOf, ignored: ignoredAddresses(v) };
+    return [
+      // netbase ships /etc/protocols: without it conntrackd's Protocol Accept matches nothing.
+      pkg({ names: ['conntrackd', 'conntrack', 'netbase'] }),
+      directory({ path: '/etc/conntrackd', mode: '0755' }),
+      file({
+        path: '/usr/local/sbin/conntrackd-ha.sh', content: ctx.file('conntrackd-ha.sh'), mode: '0755',
+        validate: ['sh', '-n', '%s'],
+      }),
+      file({
+        path: v.conntrackd_config, content: ctx.template('conntrackd.conf.ejs', helpers), mode: '0600',
+        validate: ['sh', '-c', CONNTRACKD_VALIDATE, 'sh', '%s'], notify: 'restart conntrackd',
+      }),
+      service({ unit: 'conntrackd', state: 'started', enabled: true }),
+    ];
+  },
+  handlers: () => ({
+    // No reload exists. The kernel keeps its table across the restart; the caches are rebuilt
+    // from it and from the peer by the resync request that follows.
+    'restart conntrackd': [
+      serviceAction({ unit: 'conntrackd', action: 'restart' }),
+      command({ name: 'conntrackd resync with the peer', argv: ['/usr/local/sbin/conntrackd-ha.sh', 'resync'] }),
+    ],
+  }),
+});
+
+export default conntrackd;

@@ -1,0 +1,49 @@
+import { networkDefaults } from '../common/network.ts';
+import { required } from '../../src/playbook/index.ts';
+
+export const defaults = {
+  ...networkDefaults,
+  /** This node's VRRP priority (1..254) and its peer's, from inventory (lab: gw1 150, gw2 100). */
+  keepalived_priority: required.number(),
+  keepalived_peer_priority: required.number(),
+  keepalived_lan_vrid: 51,
+  keepalived_wan_vrid: 52,
+  /** Seconds, VRRPv3 (10 ms steps). 0.2 s: a silent master is replaced after 3 x 0.2 + skew ~ 0.72 s. */
+  keepalived_advert_int: 0.2,
+  /** arp: VIPs on the interfaces, moved with GARP. bgp: Linode IP Sharing, VIPs on lo announced by a BGP speaker. */
+  keepalived_vip_mode: 'arp' as 'arp' | 'bgp',
+  /** Seconds a (re)started node waits before preempting, so conntrackd has resynced first (arp mode). */
+  keepalived_preempt_delay: 30,
+  /** Never take the VIPs back from a healthy master (forced in bgp mode, as Linode's guide does). */
+  keepalived_nopreempt: false,
+  /** vrrp_script chk_gateway -> ha-check.sh. Negative weight: a failing node drops below its peer. */
+  keepalived_check_interval: 1,
+  keepalived_check_timeout: 3,
+  keepalived_check_rise: 2,
+  keepalived_check_fall: 2,
+  keepalived_check_weight: -60,
+  /** GARP: a burst on promotion, a second burst after the delay, then a periodic refresh (seconds). */
+  keepalived_garp_master_repeat: 5,
+  keepalived_garp_master_delay: 1,
+  keepalived_garp_master_refresh: 60,
+  keepalived_garp_master_refresh_repeat: 2,
+  /** Realtime priority of the VRRP process (0: not set) and locking it in memory: no missed adverts in host stalls. */
+  keepalived_rt_priority: 50,
+  keepalived_no_swap: true,
+  keepalived_notify_fifo: '/run/keepalived-ha-notify.fifo',
+  /** Where ha-notify.sh records each instance's state for the exporters' textfile script. */
+  keepalived_state_dir: '/run/ha-notify',
+  /** The hold script of the nftables role (issue 7): used when present on the host. */
+  keepalived_hold_command: '/usr/local/sbin/ha-hold',
+  /** bgp mode: which speaker the notify hooks drive, and its parameters. */
+  keepalived_bgp_speaker: 'frr' as 'frr' | 'lelastic',
+  keepalived_bgp_community_primary: '65000:1',
+  keepalived_bgp_community_secondary: '65000:2',
+  /** FRR: the route-map applied to the Linode route servers whose community the hooks switch. */
+  keepalived_bgp_route_map: 'LINODE-SHARED',
+  /** lelastic: the Linode data centre id (-dcid), required in bgp mode with lelastic. */
+  keepalived_lelastic_dcid: 0,
+  keepalived_lelastic_binary: '/usr/local/bin/lelastic',
+};
+
+export type KeepalivedVars = typeof defaults;

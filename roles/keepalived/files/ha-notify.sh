@@ -1,0 +1,86 @@
+#!/bin/sh
+# Managed by ts-play (role keepalived). keepalived starts this once as its vrrp_notify_fifo_script
+# (as root) and writes one line per VRRP state change to the fifo given as $1, in order:
+#   INSTANCE "VI_LAN" MASTER 150     GROUP "G_NAT" BACKUP
+# Instance lines only record the state (read by the exporters' textfile script). Sync-group lines
+# drive the node: conntrackd takes over or hands back, ha-hold keeps forwarded traffic from being
+# answered with RST until the synced state is committed, and in bgp mode the BGP speaker
+# switches between the primary and secondary community. Every step goes to syslog (ha-notify).
+CONF=${HA_NOTIFY_CONF:-/etc/keepalived/ha-notify.conf}
+HA_VIP_MODE=arp
+HA_STATE_DIR=/run/ha-notify
+HA_HOLD=/usr/local/sbin/ha-hold
+HA_CONNTRACKD=/usr/local/sbin/conntrackd-ha.sh
+ha_bgp_primary() { :; }
+ha_bgp_secondary() { :; }
+ha_bgp_fault() { :; }
+# shellcheck source=/dev/null
+[ -r "$CONF" ] && . "$CONF"
+
+log() { logger -t ha-notify -- "$*"; }
+
+step() {
+	if "$@"; then log "$*: ok"; else log "$*: failed (exit $?)"; fi
+}
+
+hold() {
+	if [ -x "$HA_HOLD" ]; then step "$HA_HOLD" "$1"; else log "no $HA_HOLD: traffic not held ($1)"; fi
+}
+
+record() {
+	mkdir -p -- "$HA_STATE_DIR" || return
+	printf '%s\n' "$2" >"$HA_STATE_DIR/.$1.tmp" && mv -f -- "$HA_STATE_DIR/.$1.tmp" "$HA_STATE_DIR/$1.state"
+}
+
+on_group() {
+	case $2 in
+	MASTER)
+		log "group $1 MASTER: taking over"
+		hold on
+		step "$HA_CONNTRACKD" primary
+		hold off
+		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_primary
+		log "group $1 MASTER: done"
+		;;
+	BACKUP)
+		log "group $1 BACKUP"
+		step "$HA_CONNTRACKD" backup
+		hold on
+		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_secondary
+		;;
+	FAULT)
+		log "group $1 FAULT"
+		step "$HA_CONNTRACKD" fault
+		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_fault
+		;;
+	*)
+		log "group $1 $2"
+		;;
+	esac
+}
+
+handle() {
+	type=$1 name=$2 state=$3
+	name=${name#\"}
+	name=${name%\"}
+	case $type in
+	INSTANCE)
+		log "instance $name $state"
+		record "$name" "$state"
+		;;
+	GROUP)
+		record "group-$name" "$state"
+		on_group "$name" "$state"
+		;;
+	esac
+}
+
+if [ $# -ne 1 ]; then
+	echo "usage: $0 FIFO (started by keepalived as its vrrp_notify_fifo_script)" >&2
+	exit 2
+fi
+log "listening on $1"
+while read -r type name state prio; do
+	handle "$type" "$name" "$state" "$prio"
+done <"$1"
+log "fifo $1 closed"

@@ -1,0 +1,111 @@
+import type { AnyTask } from '../../src/engine/task.ts';
+import { defineRole, type HostView } from '../../src/playbook/index.ts';
+import { daemonReload, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
+import { quote, quoteArgv } from '../../src/connection/quote.ts';
+import { ipOf } from '../common/network.ts';
+import { scriptUser } from '../healthcheck/index.ts';
+import { defaults, type KeepalivedVars } from './defaults.ts';
+import { validateKeepalived } from './validate.ts';
+
+export const SCRIPT_USER = 'keepalived_script';
+
+/**
+ * `keepalived -t -f FILE`, with a workaround: Debian 12's keepalived 2.2.7 kills itself
+ * (SIGTERM, exit 143) when testing any config that has a vrrp_script (keepalived issue 2587,
+ * fixed in 2.2.8). On that exit the config is tested again without its vrrp_script and
+ * track_script blocks, so everything else is still checked by keepalived itself; the script
+ * blocks are then only checked by the role's own validation.
+ */
+export const KEEPALIVED_VALIDATE = `keepalived -t -f "$1"; rc=$?
+[ "$rc" -eq 143 ] || exit "$rc"
+t=$(mktemp) || exit 1
+awk 'skip { n += gsub(/[{]/, "{"); n -= gsub(/[}]/, "}"); if (n <= 0) skip = 0; next }
+/^[ \t]*(vrrp_script|track_script)([ \t{]|$)/ { n = gsub(/[{]/, "{"); n -= gsub(/[}]/, "}"); skip = (n > 0); next }
+{ print }' "$1" >"$t"
+keepalived -t -f "$t"; rc=$?
+rm -f -- "$t"
+exit "$rc"`;
+
+export interface Instance {
+  name: string;
+  iface: string;
+  vrid: number;
+  src: string;
+  peer: string;
+  vip: string;
+  vipIp: string;
+}
+
+export function instances(v: KeepalivedVars): Instance[] {
+  return [
+    { name: 'VI_LAN', iface: v.lan_interface, vrid: v.keepalived_lan_vrid, src: ipOf(v.lan_address), peer: ipOf(v.peer_lan_address), vip: v.lan_vip, vipIp: ipOf(v.lan_vip) },
+    { name: 'VI_WAN', iface: v.wan_interface, vrid: v.keepalived_wan_vrid, src: ipOf(v.wan_address), peer: ipOf(v.peer_wan_address), vip: v.wan_vip, vipIp: ipOf(v.wan_vip) },
+  ];
+}
+
+/** The commands ha-notify.sh runs in bgp mode, as quoted shell lines, per hook function. */
+export function bgpHooks(v: KeepalivedVars): Record<string, string[]> {
+  if (v.keepalived_bgp_speaker === 'lelastic') {
+    const to = (on: string, off: string) => [quoteArgv(['systemctl', 'stop', `lelastic@${off}`]), quoteArgv(['systemctl', 'start', `lelastic@${on}`])];
+    return { ha_bgp_primary: to('primary', 'secondary'), ha_bgp_secondary: to('secondary', 'primary'), ha_bgp_fault: to('secondary', 'primary') };
+  }
+  const community = (c: string) => [
+    quoteArgv(['vtysh', '-c', 'configure terminal', '-c', `route-map ${v.keepalived_bgp_route_map} permit 10`, '-c', `set community ${c}`]),
+    quoteArgv(['vtysh', '-c', 'clear bgp * soft out']),
+  ];
+  const secondary = community(v.keepalived_bgp_community_secondary);
+  return { ha_bgp_primary: community(v.keepalived_bgp_community_primary), ha_bgp_secondary: secondary, ha_bgp_fault: secondary };
+}
+
+export const keepalived = defineRole<KeepalivedVars>({
+  name: 'keepalived',
+  dir: import.meta.dirname,
+  tags: ['ha'],
+  defaults,
+  validate: (v: KeepalivedVars, _host: HostView) => validateKeepalived(v),
+  tasks: (ctx) => {
+    const v = ctx.vars;
+    const list = instances(v);
+    const bgp = v.keepalived_vip_mode === 'bgp';
+    const locals = { instances: list, script_user: SCRIPT_USER, nopreempt: bgp || v.keepalived_nopreempt };
+    const tasks: AnyTask[] = [
+      pkg({ names: ['keepalived'] }),
+      scriptUser(SCRIPT_USER),
+      file({ path: '/usr/local/sbin/ha-notify.sh', content: ctx.file('ha-notify.sh'), mode: '0755', validate: ['sh', '-n', '%s'] }),
+      file({
+        path: '/etc/keepalived/ha-notify.conf', content: ctx.template('ha-notify.conf.ejs', { sh: quote, hooks: bgpHooks(v) }),
+        mode: '0644', validate: ['sh', '-n', '%s'],
+      }),
+      file({ path: '/etc/keepalived/vrrp-instances', content: ctx.template('vrrp-instances.ejs', locals), mode: '0644' }),
+    ];
+    if (bgp) {
+      tasks.push(
+        file({
+          path: '/etc/systemd/system/ha-vip-lo.service', content: ctx.template('ha-vip-lo.service.ejs', { vips: list.map((i) => i.vipIp) }),
+          notify: 'systemd daemon-reload',
+        }),
+        service({ unit: 'ha-vip-lo', state: 'started', enabled: true }),
+      );
+      if (v.keepalived_bgp_speaker === 'lelastic') {
+        tasks.push(file({ path: '/etc/systemd/system/lelastic@.service', content: ctx.template('lelastic@.service.ejs'), notify: 'systemd daemon-reload' }));
+      }
+    }
+    tasks.push(
+      // The notify reader is only started with keepalived: a changed script needs a restart,
+      // which moves the VIPs, so it is left to the rollout's handover (issue 7), not done here.
+      file({
+        path: '/etc/keepalived/keepalived.conf', content: ctx.template('keepalived.conf.ejs', locals), mode: '0600',
+        validate: ['sh', '-c', KEEPALIVED_VALIDATE, 'sh', '%s'], notify: 'reload keepalived',
+      }),
+      service({ unit: 'keepalived', state: 'started', enabled: true }),
+    );
+    return tasks;
+  },
+  handlers: () => ({
+    'systemd daemon-reload': [daemonReload({})],
+    // SIGHUP keeps mastership and applies only the differences; a restart would move the VIPs.
+    'reload keepalived': [serviceAction({ unit: 'keepalived', action: 'reload' })],
+  }),
+});
+
+export default keepalived;
