@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import pLimit from 'p-limit';
+import { withLabLock } from './lock.ts';
 import { readPulled, withCable, writePulled } from './cables.ts';
 import {
   execIn, killContainer, running, sshAnswers, startContainer, waitNewLeader, waitSsh,
@@ -67,7 +68,7 @@ async function upHost(h: HostSpec, base: string, pub: string): Promise<string> {
   return boot(h, base, pub, []);
 }
 
-export async function labUp(opts: UpOptions = {}): Promise<HostSpec[]> {
+async function labUpLocked(opts: UpOptions = {}): Promise<HostSpec[]> {
   const log = opts.log ?? (() => {});
   requireRoot();
   if (opts.light !== undefined && (!Number.isInteger(opts.light) || opts.light < 0 || opts.light > LAB.maxLight)) {
@@ -102,7 +103,7 @@ async function removeHost(name: string): Promise<void> {
 }
 
 /** Removes every process, overlay, namespace, link and run file the lab made; keeps the image cache. */
-export async function labDown(): Promise<void> {
+async function labDownLocked(): Promise<void> {
   requireRoot();
   for (const name of presentHosts()) await killContainer(name);
   for (const name of presentHosts()) await removeOverlay(name);
@@ -120,7 +121,7 @@ export async function labExec(host: string, argv: string[], stdio: 'inherit' | '
 }
 
 /** A real reboot: the host's systemd shuts down and boots again on its persistent overlay. */
-export async function labReboot(host: string): Promise<void> {
+async function labRebootLocked(host: string): Promise<void> {
   requireRoot();
   const h = hostOrThrow(host);
   const r = await running(host);
@@ -135,7 +136,7 @@ export async function labReboot(host: string): Promise<void> {
 }
 
 /** Pulls (down) or replugs (up) the cable of a host's interface: the host sees NO-CARRIER. */
-export async function labLink(host: string, iface: string, up: boolean): Promise<void> {
+async function labLinkLocked(host: string, iface: string, up: boolean): Promise<void> {
   requireRoot();
   const h = hostOrThrow(host);
   const i = ifaces(h).find((x) => x === iface);
@@ -145,7 +146,7 @@ export async function labLink(host: string, iface: string, up: boolean): Promise
 }
 
 /** Power loss: the container dies at once and its cables go dark until `reboot` or `up`. */
-export async function labKill(host: string): Promise<void> {
+async function labKillLocked(host: string): Promise<void> {
   requireRoot();
   const h = hostOrThrow(host);
   await killContainer(host);
@@ -181,4 +182,29 @@ export async function labStatus(): Promise<LabStatus> {
     hosts.filter((s) => s.name === 'gw1' || s.name === 'gw2')
       .find((s) => Object.values(s.addrs).flat().some((a) => a.split('/')[0] === vip))?.name;
   return { hosts, lanVip: holder(LAB.lanVip), wanVip: holder(LAB.wanVip) };
+}
+
+export async function labUp(opts: UpOptions = {}): Promise<HostSpec[]> {
+  requireRoot();
+  return withLabLock(() => labUpLocked(opts));
+}
+
+export async function labDown(): Promise<void> {
+  requireRoot();
+  return withLabLock(() => labDownLocked());
+}
+
+export async function labReboot(host: string): Promise<void> {
+  requireRoot();
+  return withLabLock(() => labRebootLocked(host));
+}
+
+export async function labLink(host: string, iface: string, up: boolean): Promise<void> {
+  requireRoot();
+  return withLabLock(() => labLinkLocked(host, iface, up));
+}
+
+export async function labKill(host: string): Promise<void> {
+  requireRoot();
+  return withLabLock(() => labKillLocked(host));
 }

@@ -18,8 +18,10 @@ async function installed(pkgs: string[]): Promise<Set<string>> {
 }
 
 /** Installs the machine packages the lab needs that are missing; returns what it installed. */
-export async function ensureMachinePackages(log: (m: string) => void = () => {}): Promise<string[]> {
-  const wanted = [...new Set(Object.values(MACHINE_PACKAGES))];
+export async function ensureMachinePackages(
+  log: (m: string) => void = () => {},
+  wanted: string[] = [...new Set(Object.values(MACHINE_PACKAGES))],
+): Promise<string[]> {
   const have = await installed(wanted);
   const missing = wanted.filter((p) => !have.has(p));
   if (missing.length === 0) return [];
