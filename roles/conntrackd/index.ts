@@ -19,7 +19,7 @@ const PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'SCTP', 'DCCP', 'UDPLITE', 'GRE
 
 /** The kernel's conntrack limit as inventory gives it: the sysctl role's variable wins. */
 export function conntrackMax(v: ConntrackdVars, host: HostView): { name: string; value: unknown } {
-  for (const name of ['sysctl_nf_conntrack_max', 'nf_conntrack_max']) {
+  for (const name of ['sysctl_conntrack_max', 'nf_conntrack_max']) {
     if (host.vars[name] !== undefined) return { name, value: host.vars[name] };
   }
   return { name: 'conntrackd_nf_conntrack_max', value: v.conntrackd_nf_conntrack_max };

@@ -19,7 +19,9 @@ export interface Fixture {
  */
 export function buildRole<V extends object>(role: RoleFactory<V>, vars: Record<string, unknown>, hostName = 'gw1'): Fixture {
   const def = role.def;
-  const merged = { ...def.defaults, ...vars } as Record<string, unknown>;
+  // An undefined value stands for a variable inventory does not set: the default (or marker) stays.
+  const given = Object.fromEntries(Object.entries(vars).filter(([, val]) => val !== undefined));
+  const merged = { ...def.defaults, ...given } as Record<string, unknown>;
   const missing = Object.entries(merged).filter(([, val]) => isRequiredMarker(val)).map(([k]) => `${k} is required`);
   const host: HostView = { name: hostName, groups: ['gateways'], vars: merged };
   const v = merged as V;

@@ -13,11 +13,12 @@ LOCK=${CONNTRACKD_LOCK:-/var/lock/conntrackd.lock}
 log() { logger -t conntrackd-ha -- "$*"; }
 
 ctd() {
-	if out=$(conntrackd -C "$CONF" "$@" 2>&1); then
+	out=$(conntrackd -C "$CONF" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
 		log "conntrackd $*: ok${out:+ ($(printf '%s' "$out" | tr '\n' ' '))}"
 		return 0
 	fi
-	rc=$?
 	log "conntrackd $*: failed (exit $rc): $(printf '%s' "$out" | tr '\n' ' ')"
 	return "$rc"
 }
