@@ -1,0 +1,84 @@
+import { defineRole } from '../../src/playbook/index.ts';
+import { daemonReload, directory, file, pkg, serviceAction } from '../../src/modules/index.ts';
+import { guardedFile } from '../../src/modules/guarded.ts';
+import { defaultConfirm } from '../../src/modules/confirm.ts';
+import { permissions } from '../../src/modules/permissions.ts';
+import type { Facts } from '../../src/facts/types.ts';
+import { hardeningDefaults, SSHD_DROPIN, type HardeningVars } from './defaults.ts';
+import { lynisAudit } from './lynis.ts';
+import { validateHardening } from './validate.ts';
+
+// A drop-in cannot be checked alone (sshd -t wants a whole configuration): check a temporary
+// main file that includes the candidate first and then the live configuration. sshd keeps the
+// first value per keyword, so this is what sshd will run with. OpenSSH refuses Include in -o.
+const SSHD_VALIDATE = `c=$(mktemp) || exit 1
+trap 'rm -f -- "$c"' EXIT
+printf 'Include %s\\nInclude /etc/ssh/sshd_config\\n' "$1" > "$c"
+/usr/sbin/sshd -t -f "$c"`;
+
+// A reload keeps running sessions (a restart would too on Debian, but a reload never drops the listener).
+const SSHD_RELOAD = 'if [ -d /run/systemd/system ]; then systemctl reload ssh; else service ssh reload; fi';
+
+/** Capabilities each daemon keeps; everything else is dropped from its bounding set. */
+export const SANDBOX_CAPS: Record<string, { caps: string[]; why: string }> = {
+  keepalived: {
+    caps: ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE', 'CAP_SETUID', 'CAP_SETGID', 'CAP_KILL', 'CAP_DAC_OVERRIDE', 'CAP_CHOWN', 'CAP_FOWNER'],
+    why: 'VIPs and nft (NET_ADMIN), VRRP raw sockets, realtime priority, script_user switch, notify scripts writing state files',
+  },
+  conntrackd: {
+    caps: ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE', 'CAP_IPC_LOCK', 'CAP_DAC_OVERRIDE'],
+    why: 'conntrack netlink and socket buffers (NET_ADMIN), sync sockets, priority, lock file and control socket',
+  },
+};
+const DEFAULT_CAPS = { caps: ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_DAC_OVERRIDE'], why: 'network daemon' };
+
+const onSystemd = (facts: Facts) => facts.init === 'systemd' || 'no systemd on this host';
+
+export const hardening = defineRole<HardeningVars>({
+  name: 'hardening',
+  dir: import.meta.dirname,
+  defaults: hardeningDefaults,
+  validate: (v) => validateHardening(v),
+  tasks: (ctx) => {
+    const v = ctx.vars;
+    const dropin = ctx.template('sshd-hardening.conf.ejs');
+    const validate = ['sh', '-c', SSHD_VALIDATE, 'sh', '%s'];
+    const address = String(ctx.host.vars.ansible_host ?? ctx.host.name);
+    const port = Number(ctx.host.vars.ansible_port ?? 22);
+    const sshd =
+      v.hardening_ssh_confirm_timeout > 0
+        ? guardedFile({
+            name: `sshd ${SSHD_DROPIN}, reloaded and confirmed within ${v.hardening_ssh_confirm_timeout}s`,
+            path: SSHD_DROPIN, content: dropin, mode: '0600', validate, tags: ['sshd'],
+            activate: ['sh', '-c', SSHD_RELOAD], window: v.hardening_ssh_confirm_timeout, confirm: defaultConfirm(address, port),
+          })
+        : file({ path: SSHD_DROPIN, content: dropin, mode: '0600', validate, tags: ['sshd'], notify: 'reload ssh' });
+    const sandbox = v.hardening_sandbox_units.flatMap((unit) => {
+      const dir = `/etc/systemd/system/${unit}.service.d`;
+      const { caps, why } = SANDBOX_CAPS[unit] ?? DEFAULT_CAPS;
+      return [
+        directory({ path: dir, tags: ['sandbox'], when: onSystemd }),
+        file({
+          path: `${dir}/50-hardening.conf`, content: ctx.template('sandbox.conf.ejs', { unit, caps, why }),
+          tags: ['sandbox'], when: onSystemd, notify: 'systemd daemon-reload',
+        }),
+      ];
+    });
+    return [
+      ...(v.hardening_lynis ? [pkg({ names: ['lynis'], tags: ['lynis'] })] : []),
+      sshd,
+      ...v.hardening_root_only.map((p) => permissions({ path: p.path, mode: p.mode, tags: ['permissions'] })),
+      ...v.hardening_root_owned_scripts.map((s) => permissions({ path: s, clearBits: '0022', tags: ['permissions'] })),
+      ...sandbox,
+      ...(v.hardening_lynis
+        ? [lynisAudit({ minIndex: v.hardening_lynis_min_index, belowMin: v.hardening_lynis_below_min, maxAgeHours: v.hardening_lynis_max_age_hours, watch: v.hardening_lynis_watch, tags: ['lynis'] })]
+        : []),
+    ];
+  },
+  handlers: () => ({
+    'systemd daemon-reload': [daemonReload()],
+    'reload ssh': [serviceAction({ unit: 'ssh', action: 'reload' })],
+  }),
+});
+
+export default hardening;

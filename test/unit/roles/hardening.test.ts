@@ -1,0 +1,105 @@
+import test from 'ava';
+import hardening from '../../../roles/hardening/index.ts';
+import { buildRole, meaningfulLines } from '../../helpers/role-fixture.ts';
+import { compareWith, res } from '../../helpers/run-task.ts';
+import { makeFacts } from '../../helpers/facts.ts';
+
+const f = () => buildRole(hardening, { ansible_host: '198.18.0.11' });
+const sshd = (vars: Record<string, unknown> = {}) => meaningfulLines(buildRole(hardening, vars).files.get('/etc/ssh/sshd_config.d/50-hardening.conf')!.content);
+const lynisTask = (vars: Record<string, unknown> = {}) => buildRole(hardening, vars).tasks.find((t) => t.module === 'lynis')!;
+
+test('sshd drop-in: key-only logins, no forwarding, client alive, verbose log, MaxAuthTries from inventory', (t) => {
+  const l = sshd();
+  for (const want of [
+    'PermitRootLogin prohibit-password', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no',
+    'MaxAuthTries 3', 'AllowTcpForwarding no', 'X11Forwarding no', 'AllowAgentForwarding no',
+    'ClientAliveInterval 300', 'ClientAliveCountMax 3', 'LogLevel VERBOSE',
+  ]) t.true(l.includes(want), want);
+  t.false(l.some((x) => x.startsWith('AllowUsers')));
+  const custom = sshd({ hardening_ssh_max_auth_tries: 2, hardening_ssh_permit_root_login: 'no', hardening_ssh_allow_users: ['ops', 'root'] });
+  t.true(custom.includes('MaxAuthTries 2'));
+  t.true(custom.includes('PermitRootLogin no'));
+  t.true(custom.includes('AllowUsers ops root'));
+});
+
+test('sshd drop-in is validated as part of the whole configuration and activated under the revert guard', (t) => {
+  const task = f().tasks.find((x) => x.renders?.path === '/etc/ssh/sshd_config.d/50-hardening.conf')!;
+  t.is(task.module, 'guardedFile');
+  t.deepEqual(task.tags, ['sshd']);
+  const plain = buildRole(hardening, { hardening_ssh_confirm_timeout: 0 });
+  const p = plain.tasks.find((x) => x.renders?.path === '/etc/ssh/sshd_config.d/50-hardening.conf')!;
+  t.is(p.module, 'file');
+  t.deepEqual(p.notify, ['reload ssh']);
+  t.is(plain.handlers['reload ssh']![0]!.name, 'reload ssh');
+});
+
+test('root-only modes for HA configs; scripts lose group/other write; missing paths are skipped', (t) => {
+  const perms = f().tasks.filter((x) => x.module === 'permissions');
+  t.true(perms.some((x) => x.name === 'permissions /etc/keepalived root:root 0700'));
+  t.true(perms.some((x) => x.name === 'permissions /etc/nftables.conf root:root 0600'));
+  t.true(perms.some((x) => x.name === 'permissions /usr/local/sbin/ha-check.sh root:root without 0022'));
+  const conf = perms.find((x) => x.name.startsWith('permissions /etc/keepalived/keepalived.conf'))!;
+  t.is(compareWith(conf, makeFacts(), [res(3, 'missing parent\n')]).status, 'skip');
+  const c = compareWith(conf, makeFacts(), [res(0, 'file 0 0 644 root root\n')]);
+  t.is(c.status, 'change');
+  t.is(c.status === 'change' && c.reason, 'mode 0644 -> 0600');
+  const script = perms.find((x) => x.name.startsWith('permissions /usr/local/sbin/ha-check.sh'))!;
+  t.is(compareWith(script, makeFacts(), [res(0, 'file 0 0 755 root root\n')]).status, 'ok');
+  const loose = compareWith(script, makeFacts(), [res(0, 'file 0 0 775 root root\n')]);
+  t.is(loose.status === 'change' && loose.reason, 'mode 0775 -> 0755');
+});
+
+test('systemd sandbox drop-ins keep the capabilities the daemons need, only where systemd runs', (t) => {
+  const fx = f();
+  const k = meaningfulLines(fx.files.get('/etc/systemd/system/keepalived.service.d/50-hardening.conf')!.content);
+  t.true(k.includes('ProtectSystem=full'));
+  t.true(k.includes('NoNewPrivileges=yes'));
+  const caps = k.find((l) => l.startsWith('CapabilityBoundingSet='))!.split('=')[1]!.split(' ');
+  for (const c of ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE']) t.true(caps.includes(c), c);
+  t.false(caps.includes('CAP_SYS_ADMIN'));
+  const c = meaningfulLines(fx.files.get('/etc/systemd/system/conntrackd.service.d/50-hardening.conf')!.content);
+  t.true(c.some((l) => l.startsWith('CapabilityBoundingSet=CAP_NET_ADMIN')));
+  const dropinTask = fx.tasks.find((x) => x.renders?.path === '/etc/systemd/system/conntrackd.service.d/50-hardening.conf')!;
+  t.is(dropinTask.when!(makeFacts({ init: 'sysvinit' })), 'no systemd on this host');
+  t.deepEqual(dropinTask.notify, ['systemd daemon-reload']);
+});
+
+const REPORT = ['lynis_version=3.0.8', 'hardening_index=67', 'warning[]=SSH-7408|Consider hardening SSH configuration|-|-|', 'suggestion[]=A|b|', 'suggestion[]=C|d|', 'report_datetime_end=2025-11-20 10:00:00', ''].join('\n');
+
+test('lynis: the index and warnings are reported as ok, never as a change', (t) => {
+  const c = compareWith(lynisTask(), makeFacts(), [res(0, `ran 0 no report yet\n${REPORT}`)]);
+  t.is(c.status, 'ok');
+  t.regex(c.status === 'ok' ? c.reason! : '', /^hardening_index 67 \(min 60\), 1 warning\(s\), 2 suggestion\(s\); lynis 3\.0\.8.*audited: no report yet/);
+  t.deepEqual(c.status === 'ok' && c.warnings, ['lynis warning SSH-7408: Consider hardening SSH configuration']);
+  const cached = compareWith(lynisTask(), makeFacts(), [res(0, `cached\n${REPORT}`)]);
+  t.regex(cached.status === 'ok' ? cached.reason! : '', /\(reused\)$/);
+});
+
+test('lynis: below the minimum fails, or warns when told to', (t) => {
+  const fail = compareWith(lynisTask({ hardening_lynis_min_index: 70 }), makeFacts(), [res(0, `cached\n${REPORT}`)]);
+  t.is(fail.status, 'fail');
+  t.regex(fail.status === 'fail' ? fail.reason : '', /hardening_index 67 \(min 70\).*below hardening_lynis_min_index/);
+  const warn = compareWith(lynisTask({ hardening_lynis_min_index: 70, hardening_lynis_below_min: 'warn' }), makeFacts(), [res(0, `cached\n${REPORT}`)]);
+  t.is(warn.status, 'ok');
+  t.true(warn.status === 'ok' && warn.warnings![0] === 'hardening_index 67 is below hardening_lynis_min_index 70');
+  const broke = compareWith(lynisTask(), makeFacts(), [res(0, 'ran 1 no report yet\n')]);
+  t.is(broke.status === 'fail' && broke.reason, '`lynis audit system --cronjob` exited 1 (no report yet)');
+  t.is(compareWith(lynisTask(), makeFacts(), [res(0, 'absent\n')]).status, 'change');
+});
+
+test('lynis tasks carry the lynis tag so they can be skipped; hardening_lynis=false drops them', (t) => {
+  const fx = f();
+  t.deepEqual(fx.tasks.filter((x) => x.tags?.includes('lynis')).map((x) => x.module), ['package', 'lynis']);
+  t.false(buildRole(hardening, { hardening_lynis: false }).tasks.some((x) => x.tags?.includes('lynis')));
+});
+
+test('hardening: bad values are refused naming the variable', (t) => {
+  const errs = (v: Record<string, unknown>) => buildRole(hardening, v).errors.join('\n');
+  t.regex(errs({ hardening_ssh_permit_root_login: 'yes' }), /hardening_ssh_permit_root_login must be no, prohibit-password/);
+  t.regex(errs({ hardening_ssh_max_auth_tries: 0 }), /hardening_ssh_max_auth_tries must be a whole number 1-10/);
+  t.regex(errs({ hardening_root_only: [{ path: '/etc/x', mode: '0644' }] }), /hardening_root_only\[0\]\.mode must give nothing to group and others/);
+  t.regex(errs({ hardening_lynis_min_index: 101 }), /hardening_lynis_min_index must be a whole number 0-100/);
+  t.regex(errs({ hardening_lynis_below_min: 'ignore' }), /hardening_lynis_below_min must be fail or warn/);
+  t.regex(errs({ hardening_ssh_log_level: 'LOUD' }), /hardening_ssh_log_level is not an sshd LogLevel/);
+  t.regex(errs({ hardening_ssh_confirm_timeout: 5 }), /hardening_ssh_confirm_timeout must be 0 \(no guard\) or 10-600/);
+});
