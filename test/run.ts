@@ -5,6 +5,7 @@
  * "N passed, N failed" summary.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -58,7 +59,10 @@ if (only !== 'unit' && !failed) {
     failed = true;
   } else {
     try {
-      add(await run('npx', ['ava', '--tap', '--serial', '--concurrency=1', 'test/integration/**/*.test.ts'], true));
+      // lab.test.ts takes the lab down and up again: it runs after every file that needs the hosts.
+      const files = readdirSync(join(root, 'test/integration')).filter((f) => f.endsWith('.test.ts')).sort();
+      const ordered = [...files.filter((f) => f !== 'lab.test.ts'), ...files.filter((f) => f === 'lab.test.ts')];
+      for (const f of ordered) add(await run('npx', ['ava', '--tap', '--serial', `test/integration/${f}`], true));
     } finally {
       if (!keepLab) await run('node', [bin, 'lab', 'down']);
     }

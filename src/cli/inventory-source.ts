@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { InventorySource } from '../engine/plan.ts';
 import { InventoryError, checkRoleVars, hostVars as inventoryVars, inventoryLayers, loadInventory, mergeLayers, selectHosts, type Inventory, type VarLayer } from '../inventory/index.ts';
 import { readVarsFile } from '../inventory/vars-files.ts';
-import type { VaultDecryptor } from '../vault/types.ts';
+import type { RunDecryptor } from './vault-password.ts';
 
 /**
  * `tsplay_vars_files` in the `all` group's vars lists vars files (typically a vault) that belong
@@ -10,8 +10,13 @@ import type { VaultDecryptor } from '../vault/types.ts';
  * They sit just above `all`'s inline vars and below every group_vars file, like
  * group_vars/all would, without forcing the vault to live inside the inventory folder.
  */
-async function varsFilesLayers(inv: Inventory, vault: VaultDecryptor): Promise<VarLayer[]> {
+async function varsFilesLayers(inv: Inventory, vault: RunDecryptor): Promise<VarLayer[]> {
   const all = inv.groups.get('all');
+  const pw = all?.vars.tsplay_vault_password_file;
+  if (typeof pw === 'string' && pw) {
+    const at = all?.origins.tsplay_vault_password_file ?? 'inventory';
+    vault.setInventoryPasswordFile(resolve(dirname(resolve(at.replace(/:\d+(:\d+)?$/, ''))), pw));
+  }
   const list = all?.vars.tsplay_vars_files;
   if (list === undefined) return [];
   const where = all?.origins.tsplay_vars_files ?? 'inventory';
@@ -33,7 +38,7 @@ export interface OpenInventory {
   warnings: string[];
 }
 
-export async function openInventory(paths: string[], vault: VaultDecryptor): Promise<OpenInventory> {
+export async function openInventory(paths: string[], vault: RunDecryptor): Promise<OpenInventory> {
   const inventory = await loadInventory(paths, { vault });
   const files = await varsFilesLayers(inventory, vault);
   const layersOf = (host: string): VarLayer[] => {

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const LAB_INVENTORY = join(ROOT, 'inventory/lab.yml');
+export const LAB_VAULT_ARGS = ['--vault-password-file', join(ROOT, 'vault/lab-password.txt')];
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs ts-play as a user would (bin/ts-play.js), from the project root, without a TTY. */
+export function tsplay(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+/** Runs a command inside a lab host (all its namespaces) and returns its output. */
+export function labExec(host: string, argv: string[]): Promise<CliResult> {
+  return tsplay(['lab', 'exec', host, '--', ...argv]);
+}
+
+/** The recap line of one host, parsed. */
+export function recap(stdout: string, host: string): Record<string, number> | undefined {
+  const m = new RegExp(`^${host} : (.*)$`, 'm').exec(stdout);
+  if (!m) return undefined;
+  return Object.fromEntries(m[1]!.split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k!, Number(v)]));
+}
