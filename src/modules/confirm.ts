@@ -1,48 +1,13 @@
 import { connect } from 'node:net';
 import type { Connection } from '../connection/types.ts';
+import type { ApplyEnv } from '../engine/task.ts';
 
 /**
  * Proves that a host can still be reached from the control side after an activation. Throws
  * (with the reason) when it cannot. Runs with a deadline: a firewall that drops packets makes a
  * connection attempt hang, not fail.
  */
-export type Confirm = (ctx: { host: string; conn: Connection; timeoutMs: number }) => Promise<void>;
-
-/** Opens a brand-new session to a host with the settings of the running one. */
-export type Reconnect = (host: string, timeoutMs: number) => Promise<Connection>;
-
-let reconnect: Reconnect | undefined;
-
-/**
- * The engine hook guarded activations need: the CLI, which knows every host's connection
- * settings, registers how to open a fresh session. Until it does, confirmations fall back to
- * a fresh TCP connection that must answer with an SSH banner.
- */
-export function provideReconnect(fn: Reconnect | undefined): void {
-  reconnect = fn;
-}
-
-export function hasReconnect(): boolean {
-  return reconnect !== undefined;
-}
-
-/** A full login on a new session (new TCP connection, key exchange, auth) and one command. */
-export const freshSession: Confirm = async ({ host, timeoutMs }) => {
-  if (!reconnect) throw new Error('no reconnect hook registered (provideReconnect)');
-  const opening = reconnect(host, timeoutMs);
-  // A session that opens after the deadline is closed rather than leaked.
-  opening.catch(() => undefined);
-  const conn = await withDeadline(opening, timeoutMs, `fresh SSH session to ${host}`).catch((e: Error) => {
-    void opening.then((c) => c.close()).catch(() => undefined);
-    throw e;
-  });
-  try {
-    const r = await withDeadline(conn.exec(['true']), timeoutMs, `command on a fresh SSH session to ${host}`);
-    if (r.code !== 0) throw new Error(`\`true\` on a fresh SSH session exited ${r.code}`);
-  } finally {
-    await conn.close().catch(() => undefined);
-  }
-};
+export type Confirm = (ctx: { host: string; conn: Connection; timeoutMs: number; env?: ApplyEnv }) => Promise<void>;
 
 /** A new TCP connection to the SSH port that answers with an "SSH-" identification line. */
 export function sshBanner(address: string, port = 22): Confirm {
@@ -66,10 +31,13 @@ export function sshBanner(address: string, port = 22): Confirm {
     });
 }
 
-/** The fresh session when the engine registered how to open one, else the banner check. */
+/**
+ * A full fresh login (new TCP connection, key exchange, auth, one command) through the engine's
+ * probeFreshLogin; where a caller runs the task without the engine, the banner check.
+ */
 export function defaultConfirm(address: string, port = 22): Confirm {
   const banner = sshBanner(address, port);
-  return (ctx) => (reconnect ? freshSession(ctx) : banner(ctx));
+  return (ctx) => (ctx.env ? withDeadline(ctx.env.probeFreshLogin(), ctx.timeoutMs, `fresh SSH login to ${ctx.host}`) : banner(ctx));
 }
 
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

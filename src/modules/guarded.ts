@@ -80,7 +80,7 @@ export function guardedFile(args: GuardedFileArgs): Task<FileState, FilePlan> {
     module: 'guardedFile',
     renders: { path: inner.renders?.path ?? path, content: args.content, owner, group, mode: formatMode(mode) },
     name: args.name ?? `guarded file ${path}`,
-    async apply(conn, plan) {
+    async apply(conn, plan, _facts, env) {
       const id = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
       const unit = `ts-play-guard-${id}`;
       const revertArgs = [String(activate.length), ...activate, ...without];
@@ -111,7 +111,7 @@ export function guardedFile(args: GuardedFileArgs): Task<FileState, FilePlan> {
       while (Date.now() < deadline) {
         const timeoutMs = Math.max(1000, Math.min(5000, deadline - Date.now()));
         try {
-          await args.confirm({ host: conn.host, conn, timeoutMs });
+          await args.confirm({ host: conn.host, conn, timeoutMs, ...(env ? { env } : {}) });
           const c = await disarm();
           if (c.code === 3) throw new Error(`${conn.host}: ${path}: confirmed too late: the host had already restored the previous version`);
           if (c.code !== 0) throw new CommandError(conn.host, ['sh', '-c', 'CONFIRM_SCRIPT'], c);

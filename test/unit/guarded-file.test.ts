@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.ts';
 import { guardedFile } from '../../src/modules/guarded.ts';
-import { sshBanner, type Confirm } from '../../src/modules/confirm.ts';
-import { applyTask } from '../helpers/run-task.ts';
+import type { FilePlan } from '../../src/modules/file.ts';
+import { defaultConfirm, sshBanner, type Confirm } from '../../src/modules/confirm.ts';
+import { applyTask, readAndCompare } from '../helpers/run-task.ts';
 import { makeFacts } from '../helpers/facts.ts';
 
 // These run the real host-side scripts with sh on this machine (no systemd here, so the
@@ -89,4 +90,20 @@ test('window and argv arguments are checked when the task is built', (t) => {
 test('the banner check fails fast on a closed port and names it', async (t) => {
   const err = await t.throwsAsync(sshBanner('127.0.0.1', 1)({ host: 'x', conn, timeoutMs: 2000 }));
   t.regex(err!.message, /127\.0\.0\.1:1: .*ECONNREFUSED/);
+});
+
+test('the default confirmation uses the engine\'s fresh login when the engine lends one', async (t) => {
+  const s = setup('old\n');
+  // Port 1 is closed: the banner fallback would fail, so success proves the engine's probe was used.
+  const task = guardedFile({ path: s.path, content: 'new\n', activate: s.activate, window: 5, confirm: defaultConfirm('127.0.0.1', 1), stateDir: s.state, backup: false });
+  const first = await readAndCompare(task, conn, facts);
+  let logins = 0;
+  const env = { probeFreshLogin: async () => void logins++ };
+  t.deepEqual(await task.apply(conn, (first.status === 'change' ? first.plan : null) as FilePlan, facts, env), { changed: true });
+  t.is(logins, 1);
+  const failing = guardedFile({ path: s.path, content: 'newer\n', activate: s.activate, window: 5, confirm: defaultConfirm('127.0.0.1', 1), stateDir: s.state, backup: false });
+  const again = await readAndCompare(failing, conn, facts);
+  const err = await t.throwsAsync(failing.apply(conn, (again.status === 'change' ? again.plan : null) as FilePlan, facts, { probeFreshLogin: async () => { throw new Error('a fresh login failed after the change: timed out'); } }));
+  t.regex(err!.message, /not confirmed within 5s \(a fresh login failed after the change: timed out\); the host restored the previous version/);
+  t.is(readFileSync(s.path, 'utf8'), 'new\n');
 });
