@@ -56,6 +56,7 @@ export const exporters = defineRole<ExportersVars>({
         path: '/etc/default/prometheus-node-exporter', content: ctx.template('prometheus-node-exporter.default.ejs', { args: nodeExporterArgs(v) }),
         notify: 'restart node_exporter',
       }),
+      directory({ path: `${UNIT_DIR}/prometheus-node-exporter.service.d`, mode: '0755' }),
       file({ path: `${UNIT_DIR}/prometheus-node-exporter.service.d/ts-play.conf`, content: ctx.file('node-exporter-override.conf'), notify: ['systemd daemon-reload', 'restart node_exporter'] }),
       file({ path: '/usr/local/sbin/ha-textfile.sh', content: ctx.file('ha-textfile.sh'), mode: '0755', validate: ['sh', '-n', '%s'] }),
       file({ path: '/etc/ha-textfile.conf', content: ctx.template('ha-textfile.conf.ejs', { sh: quote }), mode: '0644', validate: ['sh', '-n', '%s'] }),
