@@ -45,7 +45,7 @@ test('input: default drop, loopback, VRRP and sync only from the peer, SSH/metri
   const input = chain(text, 'input');
   t.is(input[0], 'type filter hook input priority filter; policy drop;');
   t.true(input.includes('iif "lo" accept'));
-  t.true(input.indexOf('ip protocol vrrp jump vrrp') < input.indexOf('ct state established,related accept'), 'VRRP is checked before the conntrack shortcut');
+  t.true(input.indexOf('ip protocol 112 jump vrrp') < input.indexOf('ct state established,related accept'), 'VRRP is checked before the conntrack shortcut');
   t.true(input.includes('iifname "sync" ip saddr 198.18.2.2 udp dport 3780 counter name sync_in accept'));
   t.true(input.includes('ct state invalid counter name invalid drop'));
   t.true(input.includes('tcp dport 22 ip saddr @mgmt_allow counter name ssh_in accept'));
