@@ -57,10 +57,22 @@ groups=
 [ -n "$HA_CHECK_ICMP_TARGETS" ] && groups="$groups icmp"
 [ -n "$HA_CHECK_HTTP_URLS" ] && groups="$groups http"
 
+# Each group publishes its result by rename. The script polls for the results rather than
+# using `wait`: under keepalived (which runs scripts with its signal mask) `wait` returned before
+# the checks had finished, seen in the lab as every group failing.
+n=1
 for g in $groups; do
-	( if "check_$g"; then echo 1; else echo 0; fi >"$WORK/$g" ) &
+	( if "check_$g"; then r=1; else r=0; fi; echo "$r" >"$WORK/.$g" && mv -f -- "$WORK/.$g" "$WORK/$g" ) &
 done
-wait
+for t in $HA_CHECK_ICMP_TARGETS $HA_CHECK_HTTP_URLS; do n=$((n + 1)); done
+ticks=$((n * HA_CHECK_TIMEOUT * 10 + 10))
+while [ "$ticks" -gt 0 ]; do
+	done_all=yes
+	for g in $groups; do [ -e "$WORK/$g" ] || done_all=no; done
+	[ "$done_all" = yes ] && break
+	sleep 0.1
+	ticks=$((ticks - 1))
+done
 
 total=0
 passed=0
