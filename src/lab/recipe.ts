@@ -16,6 +16,8 @@ export const BASE_PACKAGES = [
 export const REPO_PACKAGES = [
   'keepalived', 'conntrackd', 'conntrack', 'nftables', 'prometheus-node-exporter', 'prometheus',
   'prometheus-alertmanager', 'lynis', 'ethtool',
+  // What the roles install besides the daemons: named so they do not depend on a Recommends chain.
+  'jq', 'netbase',
 ];
 
 export const REPO_DIR = '/var/local/ts-play-repo';
