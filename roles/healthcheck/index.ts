@@ -1,5 +1,5 @@
 import { defineRole } from '../../src/playbook/index.ts';
-import { command, directory, file, pkg } from '../../src/modules/index.ts';
+import { command, directory, file, pkg, sysctl } from '../../src/modules/index.ts';
 import { quote } from '../../src/connection/quote.ts';
 import { isIpv4 } from '../common/network.ts';
 import { defaults, type HealthcheckVars } from './defaults.ts';
@@ -51,6 +51,10 @@ export const healthcheck = defineRole<HealthcheckVars>({
     const v = ctx.vars;
     return [
       pkg({ names: ['iputils-ping', 'curl', 'iproute2'] }),
+      // keepalived runs the check with NoNewPrivileges (hardening), which voids ping's file
+      // capability: ping then needs ICMP datagram sockets, which this range allows (systemd's own
+      // default; per network namespace, so it is settable on the gateway itself).
+      sysctl({ file: '/etc/sysctl.d/62-ha-check.conf', values: { 'net.ipv4.ping_group_range': '0 2147483647' } }),
       scriptUser(v.healthcheck_user),
       // enable_script_security: the script and every directory above it root-owned, not writable by others.
       file({ path: HA_CHECK_PATH, content: ctx.file('ha-check.sh'), mode: '0755', validate: ['sh', '-n', '%s'] }),

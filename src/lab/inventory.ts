@@ -25,6 +25,7 @@ export function gatewayVars(name: 'gw1' | 'gw2'): Record<string, string> {
   const me = core(name);
   const peer = core(name === 'gw1' ? 'gw2' : 'gw1');
   return {
+    mgmt_address: mgmtIp(me),
     lan_interface: 'lan',
     wan_interface: 'wan',
     sync_interface: 'sync',

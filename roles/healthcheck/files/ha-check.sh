@@ -7,6 +7,10 @@
 # Healthy when the passing groups reach the quorum (0 = every configured group).
 # Exit 0 healthy, 1 unhealthy. One syslog line per failing check (tag ha-check), and a
 # textfile-collector file with the result and a persisted failure counter.
+# keepalived starts scripts with umask 0177, which makes mktemp's directory 0600: no one could
+# create the result files in it. State stays private to the script user; the .prom file is
+# made readable explicitly.
+umask 077
 CONF=${HA_CHECK_CONF:-/etc/ha-check.conf}
 HA_CHECK_GATEWAY=yes
 HA_CHECK_ICMP_TARGETS=
@@ -19,6 +23,8 @@ HA_CHECK_STATE_DIR=/var/lib/ha-check
 [ -r "$CONF" ] && . "$CONF"
 
 STATE=$HA_CHECK_STATE_DIR
+# keepalived kills a run that outlives its timeout before the trap below can tidy up.
+find "$STATE" -maxdepth 1 -name 'run.*' -mmin +1 -exec rm -rf -- {} + 2>/dev/null
 WORK=$(mktemp -d "$STATE/run.XXXXXX") || { logger -t ha-check -- "cannot create a work directory in $STATE"; exit 1; }
 trap 'rm -rf -- "$WORK"' EXIT HUP INT TERM
 
