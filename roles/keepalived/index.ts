@@ -34,12 +34,18 @@ export interface Instance {
   peer: string;
   vip: string;
   vipIp: string;
+  /**
+   * How this VIP moves. The LAN VIP is a VLAN address: it always moves by ARP/GARP (Linode's
+   * IP Sharing is for public IPs, and a VLAN address on lo would never be answered for, with
+   * arp_ignore=1). keepalived_vip_mode chooses for the WAN VIP only.
+   */
+  mode: 'arp' | 'bgp';
 }
 
 export function instances(v: KeepalivedVars): Instance[] {
   return [
-    { name: 'VI_LAN', iface: v.lan_interface, vrid: v.keepalived_lan_vrid, src: ipOf(v.lan_address), peer: ipOf(v.peer_lan_address), vip: v.lan_vip, vipIp: ipOf(v.lan_vip) },
-    { name: 'VI_WAN', iface: v.wan_interface, vrid: v.keepalived_wan_vrid, src: ipOf(v.wan_address), peer: ipOf(v.peer_wan_address), vip: v.wan_vip, vipIp: ipOf(v.wan_vip) },
+    { name: 'VI_LAN', iface: v.lan_interface, vrid: v.keepalived_lan_vrid, src: ipOf(v.lan_address), peer: ipOf(v.peer_lan_address), vip: v.lan_vip, vipIp: ipOf(v.lan_vip), mode: 'arp' },
+    { name: 'VI_WAN', iface: v.wan_interface, vrid: v.keepalived_wan_vrid, src: ipOf(v.wan_address), peer: ipOf(v.peer_wan_address), vip: v.wan_vip, vipIp: ipOf(v.wan_vip), mode: v.keepalived_vip_mode },
   ];
 }
 
@@ -81,7 +87,7 @@ export const keepalived = defineRole<KeepalivedVars>({
     if (bgp) {
       tasks.push(
         file({
-          path: '/etc/systemd/system/ha-vip-lo.service', content: ctx.template('ha-vip-lo.service.ejs', { vips: list.map((i) => i.vipIp) }),
+          path: '/etc/systemd/system/ha-vip-lo.service', content: ctx.template('ha-vip-lo.service.ejs', { vips: list.filter((i) => i.mode === 'bgp').map((i) => i.vipIp) }),
           notify: 'systemd daemon-reload',
         }),
         service({ unit: 'ha-vip-lo', state: 'started', enabled: true }),

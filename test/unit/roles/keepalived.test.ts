@@ -53,12 +53,14 @@ test('both instances: BACKUP, unicast to the peer, sub-second adverts, VIP on it
   t.false(lines.some((l) => l.startsWith('auth_')), 'VRRPv3 has no authentication');
 });
 
-test('bgp mode: no VIP in keepalived, VIPs on lo, nopreempt, hooks switch the communities', (t) => {
+test('bgp mode: the WAN VIP on lo and announced, the LAN (VLAN) VIP still by ARP, nopreempt, hooks switch the communities', (t) => {
   const { f, lines } = conf({ ...GW1, keepalived_vip_mode: 'bgp' });
-  t.false(lines.includes('virtual_ipaddress {'));
+  t.deepEqual(block(lines, 'vrrp_instance VI_LAN').filter((l) => l.includes(' dev ')), ['198.18.1.1/24 dev lan']);
+  t.false(block(lines, 'vrrp_instance VI_WAN').includes('virtual_ipaddress {'));
   t.true(lines.filter((l) => l === 'nopreempt').length === 2);
   const unit = f.files.get('/etc/systemd/system/ha-vip-lo.service')!.content;
-  t.regex(unit, /^ExecStart=\/sbin\/ip address replace 198\.18\.1\.1\/32 dev lo$/m);
+  t.regex(unit, /^ExecStart=\/sbin\/ip address replace 198\.19\.0\.1\/32 dev lo$/m);
+  t.notRegex(unit, /198\.18\.1\.1/);
   const notify = f.files.get('/etc/keepalived/ha-notify.conf')!.content;
   t.regex(notify, /^HA_VIP_MODE=bgp$/m);
   t.regex(notify, /ha_bgp_primary\(\) \{\n\tvtysh -c 'configure terminal' -c 'route-map LINODE-SHARED permit 10' -c 'set community 65000:1' \|\| return/);

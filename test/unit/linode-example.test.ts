@@ -1,0 +1,24 @@
+import test from 'ava';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tsplay } from '../helpers/cli.ts';
+
+// The production example must stay a working inventory: every variable present and valid for
+// both VIP modes, checked by rendering what each gateway would receive (no host is contacted).
+for (const [host, mode] of [['gw-a', 'bgp'], ['gw-c', 'arp']] as const) {
+  test(`inventory/linode.example.yml renders the whole site for ${host} (${mode} mode)`, async (t) => {
+    const out = mkdtempSync(join(tmpdir(), `tsp-linode-${host}-`));
+    const r = await tsplay(['render', 'playbooks/site.ts', '-i', 'inventory/linode.example.yml', '--host', host, '--out', out]);
+    t.is(r.code, 0, r.stderr);
+    const conf = readFileSync(join(out, 'etc/keepalived/keepalived.conf'), 'utf8');
+    t.regex(conf, /^\tinterface eth1$/m);
+    if (mode === 'bgp') {
+      t.regex(readFileSync(join(out, 'etc/systemd/system/ha-vip-lo.service'), 'utf8'), /192\.0\.2\.10\/32 dev lo/);
+      t.regex(conf, /192\.168\.100\.1\/24 dev eth1/, 'the VLAN VIP still moves by ARP');
+    } else {
+      t.regex(conf, /10\.0\.10\.1\/24 dev eth0/);
+    }
+    t.regex(readFileSync(join(out, 'etc/nftables.conf'), 'utf8'), /snat ip to 19?[0-9.]+/);
+  });
+}
