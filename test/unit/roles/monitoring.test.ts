@@ -10,7 +10,8 @@ import { PATHS, ROOT } from '../../../src/observability/generate.ts';
 import { buildRole } from '../../helpers/role-fixture.ts';
 import { run, tool } from '../../helpers/promtool.ts';
 
-const LAB = parse(readFileSync(join(ROOT, 'inventory/group_vars/monitors.yml'), 'utf8')) as Record<string, unknown>;
+// The lab's monitor values, as inventory/lab.yml gives them to the monitors group.
+const LAB = (parse(readFileSync(join(ROOT, 'inventory/lab.yml'), 'utf8')) as { all: { children: { monitors: { vars: Record<string, unknown> } } } }).all.children.monitors.vars;
 const VAULT = { vault_alert_webhook_url: 'http://198.18.0.41:9099/alert' };
 const lab = (extra: Record<string, unknown> = {}) => buildRole(monitoring, { ...LAB, ...VAULT, ...extra }, 'monitor');
 
