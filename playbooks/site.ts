@@ -5,6 +5,7 @@ import { definePlaybook } from '../src/playbook/index.ts';
 import { sysctl } from '../roles/sysctl/index.ts';
 import { arp } from '../roles/arp/index.ts';
 import { nftables } from '../roles/nftables/index.ts';
+import { synctunnel } from '../roles/synctunnel/index.ts';
 import { conntrackd } from '../roles/conntrackd/index.ts';
 import { healthcheck } from '../roles/healthcheck/index.ts';
 import { keepalived } from '../roles/keepalived/index.ts';
@@ -16,6 +17,6 @@ export default definePlaybook([
     name: 'gateways',
     hosts: 'gateways',
     serial: 1,
-    roles: [sysctl(), arp(), nftables(), conntrackd(), healthcheck(), keepalived(), exporters(), hardening()],
+    roles: [sysctl(), arp(), nftables(), synctunnel(), conntrackd(), healthcheck(), keepalived(), exporters(), hardening()],
   },
 ]);

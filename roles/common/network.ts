@@ -23,6 +23,17 @@ export const networkDefaults = {
   peer_sync_address: required.string(),
   /** Which node should hold the VIPs when both are healthy. */
   node_role_preferred: required.string() as 'master' | 'backup',
+  /**
+   * conntrackd has no authentication of its own. `wireguard` carries the sync link inside a
+   * WireGuard tunnel with a vaulted preshared key (role synctunnel): sync_interface and the
+   * sync addresses are then the tunnel's, and the underlay below is the physical link.
+   * This machine's kernel has no WireGuard, so the lab runs `none` (dedicated link + allow-list).
+   */
+  sync_tunnel: 'none' as 'none' | 'wireguard',
+  synctunnel_underlay_interface: '',
+  /** The peer's address on the underlay link (plain IP) and the tunnel's UDP port. */
+  synctunnel_peer_underlay_address: '',
+  synctunnel_port: 51820,
   /** Networks allowed to reach SSH and the metrics port. */
   mgmt_allow: ['198.18.0.0/24'] as string[],
   metrics_allow: ['198.18.0.0/24'] as string[],
@@ -99,6 +110,12 @@ export function validateNetwork(v: NetworkVars): string[] {
   }
   if (ipOf(v.lan_vip) === ipOf(v.lan_address) || ipOf(v.wan_vip) === ipOf(v.wan_address)) errors.push('a VIP must not be a node address');
   if (v.peer_sync_address === ipOf(v.sync_address)) errors.push('peer_sync_address is this node\'s own sync address');
+  if (v.sync_tunnel !== 'none' && v.sync_tunnel !== 'wireguard') errors.push(`sync_tunnel must be "none" or "wireguard", got "${v.sync_tunnel}"`);
+  if (v.sync_tunnel === 'wireguard') {
+    if (!v.synctunnel_underlay_interface) errors.push('synctunnel_underlay_interface is required with sync_tunnel: wireguard');
+    if (!isIpv4(v.synctunnel_peer_underlay_address)) errors.push(`synctunnel_peer_underlay_address must be an IPv4 address with sync_tunnel: wireguard, got "${v.synctunnel_peer_underlay_address}"`);
+    if (!Number.isInteger(v.synctunnel_port) || v.synctunnel_port < 1 || v.synctunnel_port > 65535) errors.push(`synctunnel_port must be a UDP port, got ${v.synctunnel_port}`);
+  }
   if (v.node_role_preferred !== 'master' && v.node_role_preferred !== 'backup') errors.push(`node_role_preferred must be "master" or "backup", got "${v.node_role_preferred}"`);
   return errors;
 }

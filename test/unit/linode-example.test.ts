@@ -1,5 +1,6 @@
 import test from 'ava';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsplay } from '../helpers/cli.ts';
@@ -9,11 +10,17 @@ import { tsplay } from '../helpers/cli.ts';
 for (const [host, mode] of [['gw-a', 'bgp'], ['gw-c', 'arp']] as const) {
   test(`inventory/linode.example.yml renders the whole site for ${host} (${mode} mode)`, async (t) => {
     const out = mkdtempSync(join(tmpdir(), `tsp-linode-${host}-`));
-    const r = await tsplay(['render', 'playbooks/site.ts', '-i', 'inventory/linode.example.yml', '--host', host, '--out', out]);
+    // What the production vault would hold (docs/vault.md), made up for the test.
+    const key = () => randomBytes(32).toString('base64');
+    const vault = join(out, 'vault.json');
+    writeFileSync(vault, JSON.stringify({ vault_sync_psk: key(), vault_sync_wg_private_keys: { 'gw-a': key(), 'gw-b': key() } }));
+    const r = await tsplay(['render', 'playbooks/site.ts', '-i', 'inventory/linode.example.yml', '--host', host, '--out', out, '-e', `@${vault}`]);
     t.is(r.code, 0, r.stderr);
     const conf = readFileSync(join(out, 'etc/keepalived/keepalived.conf'), 'utf8');
     t.regex(conf, /^\tinterface eth1$/m);
     if (mode === 'bgp') {
+      t.regex(readFileSync(join(out, 'etc/wireguard/wg-sync.conf'), 'utf8'), /Endpoint = 192\.168\.200\.2:51820/);
+      t.regex(readFileSync(join(out, 'etc/conntrackd/conntrackd.conf'), 'utf8'), /Interface wg-sync/);
       t.regex(readFileSync(join(out, 'etc/systemd/system/ha-vip-lo.service'), 'utf8'), /192\.0\.2\.10\/32 dev lo/);
       t.regex(conf, /192\.168\.100\.1\/24 dev eth1/, 'the VLAN VIP still moves by ARP');
     } else {
