@@ -30,6 +30,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return (await import('../lab/cli.ts')).labCommand(rest);
     case 'render':
       return renderCommand(rest);
+    case 'demo':
+      return (await import('./demo.ts')).demoCommand();
     default: {
       const args = parsePlayArgs(argv);
       if (args === 'help') {
