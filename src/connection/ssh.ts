@@ -70,8 +70,10 @@ export class SshConnection implements Connection {
         username: t.user,
         ...(t.privateKeyFile ? { privateKey: readFileSync(t.privateKeyFile, 'utf8') } : { agent: process.env.SSH_AUTH_SOCK }),
         readyTimeout: t.connectTimeoutMs ?? 10_000,
-        keepaliveInterval: 2000,
-        keepaliveCountMax: 3,
+        // A dead host (power loss: no RST ever comes) is noticed within 15 s; shorter windows
+        // misfired on a loaded machine whose sshd answered late without being gone.
+        keepaliveInterval: 3000,
+        keepaliveCountMax: 5,
         hostVerifier: makeVerifier(t, rejection),
         // Ask for the key types known_hosts holds, as OpenSSH does, so a host with several keys is verified against the one we know.
         ...(knownTypes.length ? { algorithms: { serverHostKey: knownTypes as never } } : {}),
