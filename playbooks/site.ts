@@ -11,6 +11,7 @@ import { healthcheck } from '../roles/healthcheck/index.ts';
 import { keepalived } from '../roles/keepalived/index.ts';
 import { exporters } from '../roles/exporters/index.ts';
 import { hardening } from '../roles/hardening/index.ts';
+import { monitoringPlay } from './monitoring.ts';
 
 export default definePlaybook([
   {
@@ -19,4 +20,6 @@ export default definePlaybook([
     serial: 1,
     roles: [sysctl(), arp(), nftables(), synctunnel(), conntrackd(), healthcheck(), keepalived(), exporters(), hardening()],
   },
+  // Prometheus and Alertmanager on the monitor host, scraping the gateways.
+  monitoringPlay,
 ]);

@@ -15,3 +15,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# promtool and amtool, extracted from Debian's packages without installing them (installing
+# prometheus would start a server in the machine's own namespace).
+bash "$(dirname "$0")/fetch-promtool.sh"
