@@ -1,7 +1,9 @@
 import { defineRole, type HostView } from '../../src/playbook/index.ts';
-import { command, directory, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
+import { command, directory, file, pkg, service } from '../../src/modules/index.ts';
 import { ipOf, isIpv4, validateNetwork } from '../common/network.ts';
 import { defaults, type ConntrackdVars } from './defaults.ts';
+import { handoverRestart } from '../../src/modules/handover.ts';
+import { handoverVips } from '../keepalived/index.ts';
 
 /**
  * conntrackd has no config-test switch. Its client mode (-s) parses the whole file with the
@@ -76,11 +78,16 @@ export const conntrackd = defineRole<ConntrackdVars>({
       service({ unit: 'conntrackd', state: 'started', enabled: true }),
     ];
   },
-  handlers: () => ({
+  handlers: (ctx) => ({
     // No reload exists. The kernel keeps its table across the restart; the caches are rebuilt
-    // from it and from the peer by the resync request that follows.
+    // from it and from the peer by the resync request that follows. On the VIP holder the VIPs
+    // go to the peer first (whose notify script commits the synced flows), so no flow is cut.
     'restart conntrackd': [
-      serviceAction({ unit: 'conntrackd', action: 'restart' }),
+      handoverRestart({
+        name: 'restart conntrackd', unit: 'conntrackd', conntrackdConfig: ctx.vars.conntrackd_config, watch: [ctx.vars.conntrackd_config],
+        vips: handoverVips({ ...ctx.vars, keepalived_vip_mode: String(ctx.host.vars.keepalived_vip_mode ?? 'arp') }),
+        ...(typeof ctx.host.vars.keepalived_state_dir === 'string' ? { stateDir: ctx.host.vars.keepalived_state_dir } : {}),
+      }),
       command({ name: 'conntrackd resync with the peer', argv: ['/usr/local/sbin/conntrackd-ha.sh', 'resync'] }),
     ],
   }),

@@ -7,6 +7,8 @@ import type { Facts } from '../../src/facts/types.ts';
 import { hardeningDefaults, SSHD_DROPIN, type HardeningVars } from './defaults.ts';
 import { lynisAudit } from './lynis.ts';
 import { validateHardening } from './validate.ts';
+import { handoverRestart } from '../../src/modules/handover.ts';
+import { handoverVips } from '../keepalived/index.ts';
 
 // A drop-in cannot be checked alone (sshd -t wants a whole configuration): check a temporary
 // main file that includes the candidate first and then the live configuration. sshd keeps the
@@ -34,6 +36,24 @@ const DEFAULT_CAPS = { caps: ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_DAC_OVERRIDE'
 
 const onSystemd = (facts: Facts) => facts.init === 'systemd' || 'no systemd on this host';
 
+const dropinPath = (unit: string) => `/etc/systemd/system/${unit}.service.d/50-hardening.conf`;
+
+/**
+ * A sandbox drop-in takes effect only when its daemon restarts. On a gateway (the pair's VIPs in
+ * its variables) keepalived and conntrackd are restarted through a VIP handover; elsewhere the
+ * drop-in waits for the daemon's next start, as before.
+ */
+function handoverUnits(unitList: string[], vars: Record<string, unknown>) {
+  const keys = ['lan_vip', 'wan_vip', 'peer_lan_address', 'peer_wan_address'] as const;
+  if (!keys.every((k) => typeof vars[k] === 'string')) return [];
+  const vips = handoverVips(vars as Record<(typeof keys)[number], string> & { keepalived_vip_mode?: string });
+  const paths = {
+    ...(typeof vars.keepalived_state_dir === 'string' ? { stateDir: vars.keepalived_state_dir } : {}),
+    ...(typeof vars.conntrackd_config === 'string' ? { conntrackdConfig: vars.conntrackd_config } : {}),
+  };
+  return unitList.filter((u) => u === 'keepalived' || u === 'conntrackd').map((unit) => ({ unit, vips, paths }));
+}
+
 export const hardening = defineRole<HardeningVars>({
   name: 'hardening',
   dir: import.meta.dirname,
@@ -53,14 +73,15 @@ export const hardening = defineRole<HardeningVars>({
             activate: ['sh', '-c', SSHD_RELOAD], window: v.hardening_ssh_confirm_timeout, confirm: defaultConfirm(address, port),
           })
         : file({ path: SSHD_DROPIN, content: dropin, mode: '0600', validate, tags: ['sshd'], notify: 'reload ssh' });
+    const restarted = new Set<string>(handoverUnits(v.hardening_sandbox_units, ctx.host.vars).map((h) => h.unit));
     const sandbox = v.hardening_sandbox_units.flatMap((unit) => {
       const dir = `/etc/systemd/system/${unit}.service.d`;
       const { caps, why } = SANDBOX_CAPS[unit] ?? DEFAULT_CAPS;
       return [
         directory({ path: dir, tags: ['sandbox'], when: onSystemd }),
         file({
-          path: `${dir}/50-hardening.conf`, content: ctx.template('sandbox.conf.ejs', { unit, caps, why }),
-          tags: ['sandbox'], when: onSystemd, notify: 'systemd daemon-reload',
+          path: dropinPath(unit), content: ctx.template('sandbox.conf.ejs', { unit, caps, why }),
+          tags: ['sandbox'], when: onSystemd, notify: restarted.has(unit) ? ['systemd daemon-reload', `handover restart ${unit}`] : 'systemd daemon-reload',
         }),
       ];
     });
@@ -75,9 +96,15 @@ export const hardening = defineRole<HardeningVars>({
         : []),
     ];
   },
-  handlers: () => ({
+  handlers: (ctx) => ({
     'systemd daemon-reload': [daemonReload()],
     'reload ssh': [serviceAction({ unit: 'ssh', action: 'reload' })],
+    ...Object.fromEntries(
+      handoverUnits(ctx.vars.hardening_sandbox_units, ctx.host.vars).map(({ unit, vips, paths }) => [
+        `handover restart ${unit}`,
+        [handoverRestart({ name: `hand over and restart ${unit} (sandbox drop-in)`, unit, vips, ...paths, watch: [dropinPath(unit)], tags: ['sandbox'] })],
+      ]),
+    ),
   }),
 });
 

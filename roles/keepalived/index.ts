@@ -1,6 +1,7 @@
 import type { AnyTask } from '../../src/engine/task.ts';
 import { defineRole, type HostView } from '../../src/playbook/index.ts';
 import { daemonReload, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
+import { handoverRestart } from '../../src/modules/handover.ts';
 import { quote, quoteArgv } from '../../src/connection/quote.ts';
 import { ipOf } from '../common/network.ts';
 import { scriptUser } from '../healthcheck/index.ts';
@@ -63,6 +64,19 @@ export function bgpHooks(v: KeepalivedVars): Record<string, string[]> {
   return { ha_bgp_primary: community(v.keepalived_bgp_community_primary), ha_bgp_secondary: secondary, ha_bgp_fault: secondary };
 }
 
+/**
+ * The VIPs that move by ARP, each with the peer's address on its link: what the handover watches
+ * to see the peer answer for them. In bgp mode the WAN VIP sits on lo on both nodes.
+ */
+export function handoverVips(v: { lan_vip: string; wan_vip: string; peer_lan_address: string; peer_wan_address: string; keepalived_vip_mode?: string }) {
+  const out = [{ vip: ipOf(v.lan_vip), peer: ipOf(v.peer_lan_address) }];
+  if (v.keepalived_vip_mode !== 'bgp') out.push({ vip: ipOf(v.wan_vip), peer: ipOf(v.peer_wan_address) });
+  return out;
+}
+
+/** Files keepalived reads only when it starts: ha-notify.sh is its fifo reader, started once. */
+export const KEEPALIVED_RESTART_FILES = ['/usr/local/sbin/ha-notify.sh', '/etc/keepalived/ha-notify.conf'];
+
 export const keepalived = defineRole<KeepalivedVars>({
   name: 'keepalived',
   dir: import.meta.dirname,
@@ -77,10 +91,11 @@ export const keepalived = defineRole<KeepalivedVars>({
     const tasks: AnyTask[] = [
       pkg({ names: ['keepalived'] }),
       scriptUser(SCRIPT_USER),
-      file({ path: '/usr/local/sbin/ha-notify.sh', content: ctx.file('ha-notify.sh'), mode: '0755', validate: ['sh', '-n', '%s'] }),
+      // Read only when keepalived starts its fifo reader: a change needs a restart, done as a handover.
+      file({ path: '/usr/local/sbin/ha-notify.sh', content: ctx.file('ha-notify.sh'), mode: '0755', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived' }),
       file({
         path: '/etc/keepalived/ha-notify.conf', content: ctx.template('ha-notify.conf.ejs', { sh: quote, hooks: bgpHooks(v) }),
-        mode: '0644', validate: ['sh', '-n', '%s'],
+        mode: '0644', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived',
       }),
       file({ path: '/etc/keepalived/vrrp-instances', content: ctx.template('vrrp-instances.ejs', locals), mode: '0644' }),
     ];
@@ -97,8 +112,6 @@ export const keepalived = defineRole<KeepalivedVars>({
       }
     }
     tasks.push(
-      // The notify reader is only started with keepalived: a changed script needs a restart,
-      // which moves the VIPs, so it is left to the rollout's handover (issue 7), not done here.
       file({
         path: '/etc/keepalived/keepalived.conf', content: ctx.template('keepalived.conf.ejs', locals), mode: '0600',
         validate: ['sh', '-c', KEEPALIVED_VALIDATE, 'sh', '%s'], notify: 'reload keepalived',
@@ -107,10 +120,17 @@ export const keepalived = defineRole<KeepalivedVars>({
     );
     return tasks;
   },
-  handlers: () => ({
+  handlers: (ctx) => ({
     'systemd daemon-reload': [daemonReload({})],
     // SIGHUP keeps mastership and applies only the differences; a restart would move the VIPs.
     'reload keepalived': [serviceAction({ unit: 'keepalived', action: 'reload' })],
+    // Skipped when keepalived started after the files changed (it was just installed or started).
+    'handover restart keepalived': [
+      handoverRestart({
+        name: 'hand over and restart keepalived', unit: 'keepalived', vips: handoverVips(ctx.vars),
+        watch: KEEPALIVED_RESTART_FILES, stateDir: ctx.vars.keepalived_state_dir,
+      }),
+    ],
   }),
 });
 

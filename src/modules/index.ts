@@ -10,3 +10,4 @@ export { sysctl, type SysctlArgs } from './sysctl.ts';
 export { command, type CommandArgs } from './command.ts';
 export { ModuleArgumentError, type TaskOptions } from './common.ts';
 export { FileWriteError } from './write.ts';
+export { handoverRestart, type HandoverRestartArgs } from './handover.ts';

@@ -1,0 +1,197 @@
+import type { Connection, ExecResult } from '../connection/types.ts';
+import type { Facts } from '../facts/types.ts';
+import type { Task } from '../engine/task.ts';
+import { check, trimStderr } from '../connection/errors.ts';
+import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
+import { parseUnitState, unitCommand, unitName, unitProbe, type UnitState, type UnitView } from './unit-state.ts';
+import { FORGET_NEIGHBOURS, NODE_HEALTH, PEER_OWNS, STARTED_PROBE } from './handover-scripts.ts';
+
+export interface HandoverRestartArgs extends TaskOptions {
+  /** The unit whose change needs a restart: keepalived itself or conntrackd. */
+  unit: string;
+  /** Each VIP (plain IP) with the peer's own address on the VIP's link, to see who answers for it. */
+  vips: Array<{ vip: string; peer: string }>;
+  /** Files that take effect only at a restart: a unit started after all of them changed is current. */
+  watch?: string[];
+  keepalivedUnit?: string;
+  conntrackdConfig?: string;
+  /** Where ha-notify.sh records the VRRP group's state. */
+  stateDir?: string;
+  /** Seconds the peer gets to answer for every VIP once keepalived stopped here. */
+  takeoverTimeout?: number;
+  /** Seconds the node gets to be healthy again (keepalived up, conntrackd answering, VRRP state). */
+  healthyTimeout?: number;
+  /** Seconds to listen for the peer's conntrackd on the sync link first; 0 skips (always hand over). */
+  peerAliveWindow?: number;
+  pollMs?: number;
+}
+
+export interface HandoverState {
+  unit: UnitState;
+  holds: string[];
+  /** ms since the epoch the unit last became active, when systemd says. */
+  startedAt?: number;
+  changed?: { path: string; mtime: number };
+}
+
+export interface HandoverPlan {
+  mode: 'missing' | 'start' | 'restart' | 'handover';
+  daemonReload: boolean;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function seconds(name: string, v: number | undefined, dflt: number, min: number): number {
+  const n = v ?? dflt;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > 600) throw new ModuleArgumentError('handoverRestart', `${name} must be ${min}..600 seconds, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+/** "Thu 2026-11-26 10:41:52.308593 UTC" as ms since the epoch (fractions kept). */
+export function parseSystemdTime(s: string | undefined): number | undefined {
+  const m = /(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)? UTC/.exec(s ?? '');
+  if (!m) return undefined;
+  return Date.parse(`${m[1]}T${m[2]}Z`) + (m[3] ? Number(m[3]) * 1000 : 0);
+}
+
+function parseStarted(r: ExecResult | undefined): Pick<HandoverState, 'startedAt' | 'changed'> {
+  if (!r || r.code !== 0) return {};
+  let startedAt: number | undefined;
+  let changed: HandoverState['changed'];
+  for (const line of r.stdout.split('\n')) {
+    if (line.startsWith('ActiveEnterTimestamp=')) startedAt = parseSystemdTime(line.slice(21));
+    const m = /^mtime=(\d+(?:\.\d+)?) (.*)$/.exec(line);
+    if (m) {
+      const mtime = Number(m[1]) * 1000;
+      if (!changed || mtime > changed.mtime) changed = { path: m[2]!, mtime };
+    }
+  }
+  return { ...(startedAt !== undefined ? { startedAt } : {}), ...(changed ? { changed } : {}) };
+}
+
+function keyValues(s: string): Record<string, string> {
+  return Object.fromEntries(s.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
+}
+
+/**
+ * For handlers of changes that only a restart applies (conntrackd.conf, the notify script, a
+ * systemd drop-in). On a node without the VIPs: a plain restart. On the VIP holder: keepalived
+ * is stopped cleanly (its priority-0 advert lets the peer take over after the skew time, and the
+ * peer's notify script commits the synced flows), the VIPs are watched until they answer from
+ * the peer, the unit is restarted, keepalived started again, and the node must be healthy again
+ * before the run goes on; preemption then decides where the VIPs end up. If the peer never takes
+ * over, keepalived is started again here so the pair keeps serving, and the task fails.
+ */
+export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, HandoverPlan> {
+  const unit = unitName('handoverRestart', args.unit);
+  const keepalived = unitName('handoverRestart', args.keepalivedUnit ?? 'keepalived');
+  if (!Array.isArray(args.vips) || args.vips.length === 0 || args.vips.some((p) => !IPV4.test(p?.vip ?? '') || !IPV4.test(p?.peer ?? ''))) {
+    throw new ModuleArgumentError('handoverRestart', `${unit}: vips must be a non-empty list of { vip, peer } plain IPv4 addresses, got ${JSON.stringify(args.vips)}`);
+  }
+  const watch = args.watch ?? [];
+  if (watch.some((p) => typeof p !== 'string' || !p.startsWith('/'))) throw new ModuleArgumentError('handoverRestart', `${unit}: watch must list absolute paths`);
+  const takeover = seconds('takeoverTimeout', args.takeoverTimeout, 10, 1);
+  const healthy = seconds('healthyTimeout', args.healthyTimeout, 30, 1);
+  const aliveWindow = seconds('peerAliveWindow', args.peerAliveWindow, 2.5, 0);
+  const pollMs = args.pollMs ?? 200;
+  const conf = args.conntrackdConfig ?? '/etc/conntrackd/conntrackd.conf';
+  const stateDir = args.stateDir ?? '/run/ha-notify';
+  const vipList = args.vips.map((p) => p.vip);
+
+  /** Received sync packets, to tell a live peer from none (FTFW sends alive messages every second). */
+  async function syncReceived(conn: Connection): Promise<number | undefined> {
+    const r = await conn.exec(['conntrackd', '-C', conf, '-s']);
+    const m = /(\d+) Pckts recv/.exec(r.stdout);
+    return r.code === 0 && m ? Number(m[1]) : undefined;
+  }
+
+  async function until(conn: Connection, timeoutSec: number, probe: () => Promise<string | undefined>): Promise<string | undefined> {
+    const end = Date.now() + timeoutSec * 1000;
+    let last: string | undefined;
+    for (;;) {
+      last = await probe();
+      if (last === undefined || Date.now() >= end) return last;
+      await sleep(pollMs);
+    }
+  }
+
+  async function handover(conn: Connection, facts: Facts): Promise<{ changed: boolean; warnings?: string[] }> {
+    const host = conn.host;
+    if (aliveWindow > 0) {
+      const before = await syncReceived(conn);
+      await sleep(aliveWindow * 1000);
+      const after = await syncReceived(conn);
+      if (before !== undefined && after !== undefined && after === before) {
+        // A pair of one (the first rollout, the peer not built yet): nobody could take over.
+        await unitCommand(conn, facts.init, unit, 'restart');
+        return { changed: true, warnings: [`no sync messages from a peer in ${aliveWindow}s: nobody to hand the VIPs to, ${unit} restarted in place`] };
+      }
+    }
+    const started = Date.now();
+    await unitCommand(conn, facts.init, keepalived, 'stop');
+    await check(conn, ['sh', '-c', FORGET_NEIGHBOURS, 'sh', ...vipList]);
+    const pairs = args.vips.flatMap((p) => [p.vip, p.peer]);
+    const notTaken = await until(conn, takeover, async () => {
+      const r = await conn.exec(['sh', '-c', PEER_OWNS, 'sh', ...pairs]);
+      return r.code === 0 ? undefined : trimStderr(r.stdout || r.stderr) || `exit ${r.code}`;
+    });
+    if (notTaken !== undefined) {
+      const restarted = await conn.exec(['systemctl', 'start', '--', keepalived]);
+      const back = restarted.code === 0 ? `${keepalived} started again here` : `starting ${keepalived} again FAILED (exit ${restarted.code}: ${trimStderr(restarted.stderr)})`;
+      throw new Error(`${host}: the peer did not take over the VIPs within ${takeover}s after ${keepalived} stopped (${notTaken.replace(/\n/g, '; ')}); ${back}, ${unit} not restarted`);
+    }
+    const tookMs = Date.now() - started;
+    if (unit !== keepalived) await unitCommand(conn, facts.init, unit, 'restart');
+    const since = Number((await check(conn, ['date', '+%s'])).stdout.trim());
+    await unitCommand(conn, facts.init, keepalived, 'start');
+    const sick = await until(conn, healthy, async () => {
+      const kv = keyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
+      const problems = [
+        kv.keepalived !== 'active' ? `${keepalived} is ${kv.keepalived ?? 'unknown'}` : '',
+        kv.conntrackd !== 'ok' ? 'conntrackd does not answer' : '',
+        !kv.group ? `no VRRP group state in ${stateDir}` : kv.fresh !== 'yes' ? 'no VRRP state recorded since the start' : !['BACKUP', 'MASTER'].includes(kv.group) ? `VRRP group is ${kv.group}` : '',
+      ].filter(Boolean);
+      return problems.length ? problems.join(', ') : undefined;
+    });
+    if (sick !== undefined) throw new Error(`${host}: ${unit} restarted after handing the VIPs over, but the node is not healthy after ${healthy}s: ${sick}; the peer keeps the VIPs`);
+    return { changed: true, warnings: [`VIPs ${vipList.join(', ')} handed to the peer in ${(tookMs / 1000).toFixed(1)}s before restarting ${unit}`] };
+  }
+
+  return {
+    module: 'handoverRestart',
+    ...passThrough(args, `restart ${unit}, handing the VIPs over first if this node holds them`),
+    probes: (facts) => [
+      { argv: ['ip', '-o', '-4', 'addr', 'show'] },
+      unitProbe(unit, facts),
+      { argv: ['sh', '-c', STARTED_PROBE, 'sh', unit, ...watch] },
+    ],
+    parse: ([addr, u, started], facts) => {
+      const have = new Set([...(addr?.stdout ?? '').matchAll(/\sinet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]));
+      return { unit: parseUnitState(unit, u, facts), holds: vipList.filter((v) => have.has(v)), ...parseStarted(started) };
+    },
+    compare(s, facts) {
+      if ('error' in s.unit) return { status: 'fail', reason: s.unit.error };
+      if (facts.init !== 'systemd') return { status: 'fail', reason: `handoverRestart drives keepalived through systemd; this host runs ${facts.init}` };
+      const u: UnitView = s.unit;
+      if (!u.exists) return { status: 'change', reason: `unit ${unit} not present yet (would restart)`, plan: { mode: 'missing', daemonReload: false } };
+      if (!u.active) return { status: 'change', reason: `start (${u.activeText})`, plan: { mode: 'start', daemonReload: u.needReload } };
+      if (watch.length && s.startedAt !== undefined && (!s.changed || s.startedAt > s.changed.mtime)) {
+        return { status: 'ok', reason: `${unit} started after the last change${s.changed ? ` of ${s.changed.path}` : ''}: nothing to restart` };
+      }
+      const why = s.changed && watch.length ? ` (${s.changed.path} changed since it started)` : '';
+      if (s.holds.length) {
+        return { status: 'change', reason: `hand over and restart: this node holds ${s.holds.join(', ')}; hand them to the peer, restart ${unit}${why}`, plan: { mode: 'handover', daemonReload: u.needReload } };
+      }
+      return { status: 'change', reason: `restart ${unit}${why} (no VIPs here)`, plan: { mode: 'restart', daemonReload: u.needReload } };
+    },
+    async apply(conn, plan, facts) {
+      if (plan.mode === 'missing') throw new Error(`${conn.host}: unit ${unit} not found`);
+      if (plan.daemonReload) await unitCommand(conn, facts.init, unit, 'daemon-reload');
+      if (plan.mode === 'start') await unitCommand(conn, facts.init, unit, 'start');
+      else if (plan.mode === 'restart') await unitCommand(conn, facts.init, unit, 'restart');
+      else return handover(conn, facts);
+      return { changed: true };
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import type { BatchContext, Play } from '../playbook/play.ts';
+import type { Connection } from '../connection/types.ts';
+import { UnreachableError } from '../connection/types.ts';
+import { healthProblems, holder, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';
+import { parseAddresses, readNode, type NodeState } from './node-state.ts';
+import { pairSettings, SettingsError, type PairSettings } from './settings.ts';
+import { GateError, realClock, settle, type Clock } from './wait.ts';
+
+type HookContext = Omit<BatchContext, 'batch' | 'index' | 'total'>;
+
+export interface PairGateOptions {
+  /** Variables the gates fall back on (the roles' defaults: hooks only see inventory, play and -e). */
+  defaults?: Record<string, unknown>;
+  clock?: Clock;
+}
+
+/** The play hooks that keep a gateway pair serving while it is rolled out one node at a time. */
+export type PairGates = Required<Pick<Play, 'order' | 'beforeBatch' | 'afterBatch'>>;
+
+function disabled(ctx: HookContext, host: string): boolean {
+  const v = ctx.vars(host).rollout_gates;
+  return v === false || v === 'false' || v === 'no';
+}
+
+async function connectTo(ctx: HookContext, host: string): Promise<Connection | UnreachableError> {
+  try {
+    return await ctx.connect(host);
+  } catch (e) {
+    if (e instanceof UnreachableError) return e;
+    throw e;
+  }
+}
+
+export function gatewayPair(opts: PairGateOptions = {}): PairGates {
+  const clock = opts.clock ?? realClock;
+  const settingsOf = (ctx: HookContext, host: string): PairSettings => {
+    try {
+      return pairSettings(host, ctx.vars(host), opts.defaults);
+    } catch (e) {
+      if (e instanceof SettingsError) throw new GateError(e.message);
+      throw e;
+    }
+  };
+
+  async function read(ctx: HookContext, host: string): Promise<NodeState> {
+    const s = settingsOf(ctx, host);
+    const conn = await connectTo(ctx, host);
+    if (conn instanceof UnreachableError) {
+      return { host, reachable: false, unreachableReason: conn.reason, vips: [], keepalived: 'unknown', conntrackd: 'unknown', vrrp: {}, check: { status: 'failing', detail: 'unreachable' } };
+    }
+    return readNode(host, conn, s);
+  }
+
+  /** The node of this batch and its peer; the gates are for a pair rolled out one node at a time. */
+  function pairOf(ctx: BatchContext): { node: string; peer: string } {
+    if (ctx.batch.length !== 1) {
+      throw new GateError(`batch ${ctx.index + 1} holds ${ctx.batch.join(', ')}: a gateway pair is rolled out one node at a time (serial: 1)`);
+    }
+    const others = ctx.allHosts.filter((h) => h !== ctx.batch[0]);
+    if (others.length !== 1) {
+      throw new GateError(
+        `the pair gates need both gateways of the pair in the run, this play has ${ctx.allHosts.join(', ')} ` +
+          '(a --limit to one node leaves its peer unchecked: run both, or pass -e rollout_gates=false knowingly)',
+      );
+    }
+    return { node: ctx.batch[0]!, peer: others[0]! };
+  }
+
+  return {
+    async order(hosts, ctx) {
+      if (hosts.some((h) => disabled(ctx, h))) return hosts;
+      const holders = new Set<string>();
+      for (const h of hosts) {
+        const conn = await connectTo(ctx, h);
+        if (conn instanceof UnreachableError) throw new GateError(`cannot read the VIPs on ${h}: unreachable (${conn.reason})`);
+        const r = await conn.exec(['ip', '-o', '-4', 'addr', 'show']);
+        if (r.code !== 0) throw new GateError(`cannot read the VIPs on ${h}: \`ip -o -4 addr show\` exited ${r.code}: ${r.stderr.trim()}`);
+        const have = new Set(parseAddresses(r.stdout));
+        if (settingsOf(ctx, h).vips.some((v) => have.has(v))) holders.add(h);
+      }
+      const ordered = [...hosts.filter((h) => !holders.has(h)), ...hosts.filter((h) => holders.has(h))];
+      ctx.log(holders.size ? `rollout order ${ordered.join(', ')}: ${[...holders].join(', ')} holds the VIPs and goes last` : `rollout order ${ordered.join(', ')}: no node holds the VIPs`);
+      return ordered;
+    },
+
+    async beforeBatch(ctx) {
+      if (ctx.batch.some((h) => disabled(ctx, h))) return ctx.log('rollout gates disabled (rollout_gates=false)');
+      const { node, peer } = pairOf(ctx);
+      const s = settingsOf(ctx, node);
+      const ps = settingsOf(ctx, peer);
+      let last: NodeState[] = [];
+      await settle(`before touching ${node}`, s.gateTimeout, async () => {
+        const n = await read(ctx, node);
+        const p = await read(ctx, peer);
+        last = [n, p];
+        if (!serving([n, p])) return [];
+        const problems = [...servingProblems([n, p], s), ...healthProblems(p, ps, 'peer')];
+        // A node that has no keepalived yet (first rollout) has no health to lose.
+        if (n.keepalived !== 'absent') problems.push(...healthProblems(n, s, 'node'));
+        const master = holder([n, p], s);
+        if (master && problems.length === 0) problems.push(...syncProblems(master, master === n ? p : n, s));
+        return problems;
+      }, clock);
+      if (!serving(last)) return ctx.log(`${node}: the pair is not serving yet (no VIPs, no keepalived): nothing to protect`);
+      const master = holder(last, s);
+      ctx.log(`${node}: ${peer} is ready to take over, ${master?.host ?? '?'} holds the VIPs, conntrack sync current`);
+    },
+
+    async afterBatch(ctx) {
+      if (ctx.batch.some((h) => disabled(ctx, h))) return;
+      const { node, peer } = pairOf(ctx);
+      const s = settingsOf(ctx, node);
+      // In check mode nothing moved: the pair must already be where it belongs.
+      const wait = ctx.check ? s.gateTimeout : (s.preferred === 'master' ? s.preemptDelay : 0) + s.settleTimeout;
+      let last: NodeState[] = [];
+      await settle(`${node} after its changes`, wait, async () => {
+        const n = await read(ctx, node);
+        const p = await read(ctx, peer);
+        last = [n, p];
+        if (!serving([n, p])) return [];
+        return [...healthProblems(n, s, 'node'), ...servingProblems([n, p], s), ...roleProblems(n, p, s)];
+      }, clock);
+      if (!serving(last)) return ctx.log(`${node}: the pair is not serving (keepalived not running on either node)`);
+      ctx.log(`${node}: healthy and back in its role; ${holder(last, s)?.host ?? '?'} holds the VIPs`);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+/** A gate's failure: the reason is what the runner prints after `gate <name> failed:`. */
+export class GateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GateError';
+  }
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+};
+
+/**
+ * Re-reads until `problems` comes back empty or the time is up, then throws the last problems.
+ * A short hiccup (an advert in flight, a resync in progress) passes; a lasting fault fails with
+ * what was seen last, not with a bare timeout.
+ */
+export async function settle(what: string, timeoutSec: number, problems: () => Promise<string[]>, clock: Clock = realClock, everyMs = 1000): Promise<void> {
+  const start = clock.now();
+  const end = start + timeoutSec * 1000;
+  for (;;) {
+    const found = await problems();
+    if (found.length === 0) return;
+    if (clock.now() >= end) {
+      const waited = Math.round((clock.now() - start) / 1000);
+      throw new GateError(`${what}: ${found.join('; ')}${waited > 0 ? ` (still so after ${waited}s)` : ''}`);
+    }
+    await clock.sleep(everyMs);
+  }
+}
