@@ -1,0 +1,202 @@
+import test from 'ava';
+import { FakeConnection, type FakeCall } from '../../../src/connection/fake.ts';
+import { UnreachableError } from '../../../src/connection/types.ts';
+import type { BatchContext, Play } from '../../../src/playbook/play.ts';
+import { gatewayPair } from '../../../src/rollout/index.ts';
+import type { Clock } from '../../../src/rollout/wait.ts';
+import { defaults as keepalivedDefaults } from '../../../roles/keepalived/defaults.ts';
+import { defaults as healthcheckDefaults } from '../../../roles/healthcheck/defaults.ts';
+import { defaults as conntrackdDefaults } from '../../../roles/conntrackd/defaults.ts';
+import { ADDR_BACKUP, ADDR_HOLDER, ADDR_LAN_ONLY, conntrackdStats, HA_CHECK_LOG, states, units } from './recorded.ts';
+
+interface NodeScript {
+  addr: string | (() => string);
+  keepalived?: string;
+  conntrackd?: string;
+  group?: string | (() => string);
+  check?: number;
+  caches?: [number, number];
+}
+
+/** A gateway answering the gates' read commands from recorded outputs. */
+function node(host: string, n: NodeScript): FakeConnection {
+  const val = <T>(v: T | (() => T)) => (typeof v === 'function' ? (v as () => T)() : v);
+  const [internal, external] = n.caches ?? [2, 2];
+  return new FakeConnection(host)
+    .on(['ip', '-o', '-4', 'addr', 'show'], () => ({ stdout: val(n.addr) }))
+    .on(['systemctl', 'show'], { stdout: units(n.keepalived ?? 'active', n.conntrackd ?? 'active') })
+    .on(['sh', '-c'], () => ({ stdout: n.group === undefined ? '' : states(val(n.group)) }))
+    .on(['setpriv'], { code: n.check ?? 0 })
+    .on(['journalctl'], { stdout: HA_CHECK_LOG })
+    .on(['conntrackd'], n.conntrackd === 'absent' ? { code: 127, stderr: 'sh: conntrackd: not found' } : { stdout: conntrackdStats(internal, external) });
+}
+
+const LAB: Record<string, Record<string, unknown>> = {
+  gw1: { lan_vip: '198.18.1.1/24', wan_vip: '198.19.0.1/24', node_role_preferred: 'master', keepalived_priority: 150, keepalived_peer_priority: 100, keepalived_preempt_delay: 30 },
+  gw2: { lan_vip: '198.18.1.1/24', wan_vip: '198.19.0.1/24', node_role_preferred: 'backup', keepalived_priority: 100, keepalived_peer_priority: 150, keepalived_preempt_delay: 30 },
+};
+
+/** Time passes only when the gate sleeps: waits are exact and instant. */
+function fakeClock(): Clock & { t: number } {
+  const c = { t: 0, now: () => c.t, sleep: async (ms: number) => void (c.t += ms) };
+  return c;
+}
+
+function setup(conns: Record<string, FakeConnection | 'down'>, o: { batch?: string[]; check?: boolean; extra?: Record<string, unknown> } = {}) {
+  const clock = fakeClock();
+  const gates = gatewayPair({ defaults: { ...keepalivedDefaults, ...healthcheckDefaults, ...conntrackdDefaults }, clock });
+  const logs: string[] = [];
+  const hosts = Object.keys(conns);
+  const ctx: BatchContext = {
+    play: { name: 'gateways', hosts: 'gateways', roles: [] } as Play,
+    batch: o.batch ?? [hosts[0]!],
+    allHosts: hosts,
+    index: 0,
+    total: hosts.length,
+    check: o.check ?? false,
+    connect: async (h) => {
+      const c = conns[h];
+      if (!c || c === 'down') throw new UnreachableError(h, 'connect ETIMEDOUT 198.18.0.11:22');
+      return c;
+    },
+    vars: (h) => ({ ...LAB[h], ...o.extra }),
+    log: (m) => logs.push(m),
+  };
+  return { gates, ctx, logs, clock };
+}
+
+const healthyPair = () => ({
+  gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER', caches: [120, 0] }),
+  gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP', caches: [0, 118] }),
+});
+
+test('order: the node without the VIPs first, the holder last', async (t) => {
+  const { gates, ctx, logs } = setup(healthyPair());
+  t.deepEqual(await gates.order(['gw1', 'gw2'], ctx), ['gw2', 'gw1']);
+  t.regex(logs[0]!, /gw1 holds the VIPs and goes last/);
+  const bare = setup({ gw1: node('gw1', { addr: ADDR_BACKUP }), gw2: node('gw2', { addr: ADDR_BACKUP }) });
+  t.deepEqual(await bare.gates.order(['gw1', 'gw2'], bare.ctx), ['gw1', 'gw2']);
+});
+
+test('order: an unreachable node stops the rollout before anything runs', async (t) => {
+  const { gates, ctx } = setup({ gw1: 'down', gw2: node('gw2', { addr: ADDR_BACKUP }) });
+  await t.throwsAsync(gates.order(['gw1', 'gw2'], ctx), { message: /cannot read the VIPs on gw1: unreachable \(connect ETIMEDOUT/ });
+});
+
+test('before: a ready peer and current sync pass; only read commands are sent', async (t) => {
+  const pair = healthyPair();
+  const { gates, ctx, logs } = setup(pair, { batch: ['gw2'] });
+  await gates.beforeBatch(ctx);
+  t.regex(logs.at(-1)!, /gw2: gw1 is ready to take over, gw1 holds the VIPs, conntrack sync current/);
+  const reads = [/^ip -o -4 addr show$/, /^systemctl show -p /, /^sh -c /, /^setpriv /, /^journalctl /, /^conntrackd -C \S+ -s$/];
+  const sent = [...pair.gw1.calls, ...pair.gw2.calls].map((c: FakeCall) => c.argv.join(' '));
+  t.true(sent.every((s) => reads.some((r) => r.test(s))), sent.join('\n'));
+});
+
+test('before: the peer\'s failing ha-check stops the rollout with what failed, after the gate timeout', async (t) => {
+  const pair = { gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER', check: 1 }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP' }) };
+  const { gates, ctx, clock } = setup(pair, { batch: ['gw2'] });
+  const e = await t.throwsAsync(gates.beforeBatch(ctx));
+  t.regex(e!.message, /^before touching gw2: ha-check fails on gw1 when run as keepalived_script \(exit 1: http: http:\/\/198\.19\.0\.100\/ answered 000 \(want 204\)\)/);
+  t.regex(e!.message, /still so after 20s/);
+  t.is(clock.t, 20_000);
+});
+
+test('before: the node about to be touched must be healthy too (its own check failing stops it)', async (t) => {
+  const pair = { gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER', check: 1 }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP' }) };
+  const { gates, ctx } = setup(pair, { batch: ['gw1'] });
+  await t.throwsAsync(gates.beforeBatch(ctx), { message: /before touching gw1: ha-check fails on gw1/ });
+});
+
+test('before: a peer in FAULT or without keepalived cannot take over', async (t) => {
+  const fault = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'FAULT' }) }, { batch: ['gw1'] });
+  await t.throwsAsync(fault.gates.beforeBatch(fault.ctx), { message: /gw2 is in VRRP FAULT \(VI_LAN, VI_WAN, group-G_NAT\)/ });
+  const stopped = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP', keepalived: 'inactive' }) }, { batch: ['gw1'] });
+  await t.throwsAsync(stopped.gates.beforeBatch(stopped.ctx), { message: /keepalived on gw2 is inactive so it could not take over the VIPs/ });
+});
+
+test('before: conntrack sync must be current within the margin', async (t) => {
+  const behind = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER', caches: [500, 0] }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP', caches: [0, 300] }) }, { batch: ['gw1'] });
+  await t.throwsAsync(behind.gates.beforeBatch(behind.ctx), { message: /conntrack sync is behind: gw2's external cache has 300 flows, gw1's internal cache 500 \(margin 20\)/ });
+  const close = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER', caches: [500, 0] }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP', caches: [0, 485] }) }, { batch: ['gw1'] });
+  await t.notThrowsAsync(close.gates.beforeBatch(close.ctx));
+  const big = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER', caches: [10000, 0] }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP', caches: [0, 9850] }) }, { batch: ['gw1'] });
+  await t.notThrowsAsync(big.gates.beforeBatch(big.ctx), '2% of 10000 = 200 entries of margin');
+  const strict = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER', caches: [500, 0] }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP', caches: [0, 485] }) }, { batch: ['gw1'], extra: { rollout_sync_margin: 5 } });
+  await t.throwsAsync(strict.gates.beforeBatch(strict.ctx), { message: /margin 10/ }, '-e rollout_sync_margin=5: 2% of 500 wins');
+});
+
+test('before: a split sync group or both nodes holding the VIPs stops the rollout', async (t) => {
+  const split = setup({ gw1: node('gw1', { addr: ADDR_LAN_ONLY, group: 'MASTER' }), gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP' }) }, { batch: ['gw2'] });
+  await t.throwsAsync(split.gates.beforeBatch(split.ctx), { message: /gw1 holds only 198\.18\.1\.1 of the VIPs 198\.18\.1\.1, 198\.19\.0\.1: the sync group is split/ });
+  const both = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }), gw2: node('gw2', { addr: ADDR_HOLDER, group: 'MASTER' }) }, { batch: ['gw2'] });
+  await t.throwsAsync(both.gates.beforeBatch(both.ctx), { message: /both gw2 and gw1 hold the VIPs \(split brain\)/ });
+});
+
+test('before: bare hosts (first rollout) have nothing to protect; a peer not built yet is not asked for sync', async (t) => {
+  const bare = () => node('x', { addr: ADDR_BACKUP, keepalived: 'absent', conntrackd: 'absent', check: 127 });
+  const first = setup({ gw1: bare(), gw2: bare() });
+  await t.notThrowsAsync(first.gates.beforeBatch(first.ctx));
+  t.regex(first.logs.at(-1)!, /not serving yet/);
+  const second = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }), gw2: bare() }, { batch: ['gw2'] });
+  await t.notThrowsAsync(second.gates.beforeBatch(second.ctx));
+});
+
+test('a transient problem that clears within the gate timeout passes', async (t) => {
+  let reads = 0;
+  const pair = {
+    gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }),
+    gw2: node('gw2', { addr: ADDR_BACKUP, group: () => (++reads < 3 ? 'FAULT' : 'BACKUP') }),
+  };
+  const { gates, ctx, clock } = setup(pair, { batch: ['gw1'] });
+  await gates.beforeBatch(ctx);
+  t.is(clock.t, 2000);
+});
+
+test('after: the preferred master must hold the VIPs again, waiting out its preempt delay', async (t) => {
+  let reads = 0;
+  const back = () => (++reads > 25 ? ADDR_HOLDER : ADDR_BACKUP);
+  const pair = {
+    gw1: node('gw1', { addr: back, group: () => (reads > 25 ? 'MASTER' : 'BACKUP') }),
+    gw2: node('gw2', { addr: () => (reads > 25 ? ADDR_BACKUP : ADDR_HOLDER), group: 'MASTER' }),
+  };
+  const { gates, ctx, clock, logs } = setup(pair, { batch: ['gw1'] });
+  await gates.afterBatch(ctx);
+  t.is(clock.t, 25_000);
+  t.regex(logs.at(-1)!, /gw1: healthy and back in its role; gw1 holds the VIPs/);
+  const never = setup({ gw1: node('gw1', { addr: ADDR_BACKUP, group: 'BACKUP' }), gw2: node('gw2', { addr: ADDR_HOLDER, group: 'MASTER' }) }, { batch: ['gw1'] });
+  const e = await t.throwsAsync(never.gates.afterBatch(never.ctx));
+  t.regex(e!.message, /^gw1 after its changes: gw1 is the preferred master but does not hold the VIPs \(gw2 still holds them; gw1 is BACKUP, preempt_delay 30s\) \(still so after 60s\)$/);
+});
+
+test('after: the preferred backup must be BACKUP without VIPs; in check mode the wait is the short gate timeout', async (t) => {
+  const ok = setup({ gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP' }), gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }) });
+  await t.notThrowsAsync(ok.gates.afterBatch(ok.ctx));
+  const wrong = setup({ gw2: node('gw2', { addr: ADDR_HOLDER, group: 'MASTER' }), gw1: node('gw1', { addr: ADDR_BACKUP, group: 'BACKUP' }) }, { check: true });
+  await t.throwsAsync(wrong.gates.afterBatch(wrong.ctx), { message: /gw2 is the preferred backup but holds 198\.18\.1\.1, 198\.19\.0\.1 .*still so after 20s/ });
+  t.is(wrong.clock.t, 20_000);
+});
+
+test('after: a node that does not come back healthy is named with its state', async (t) => {
+  const pair = { gw2: node('gw2', { addr: ADDR_BACKUP, group: 'BACKUP', conntrackd: 'failed' }), gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }) };
+  const { gates, ctx } = setup(pair);
+  await t.throwsAsync(gates.afterBatch(ctx), { message: /conntrackd on gw2 is failed: flows would not survive a takeover/ });
+});
+
+test('the gates refuse a batch of both nodes and a run without the peer; rollout_gates=false opts out', async (t) => {
+  const both = setup(healthyPair(), { batch: ['gw1', 'gw2'] });
+  await t.throwsAsync(both.gates.beforeBatch(both.ctx), { message: /one node at a time \(serial: 1\)/ });
+  const limited = setup({ gw1: node('gw1', { addr: ADDR_HOLDER }) });
+  await t.throwsAsync(limited.gates.beforeBatch(limited.ctx), { message: /need both gateways of the pair in the run.*--limit/ });
+  const pair = healthyPair();
+  const off = setup({ gw1: pair.gw1 }, { extra: { rollout_gates: false } });
+  await off.gates.beforeBatch(off.ctx);
+  await off.gates.afterBatch(off.ctx);
+  t.deepEqual(await off.gates.order(['gw1'], off.ctx), ['gw1']);
+  t.is(pair.gw1.calls.length, 0);
+});
+
+test('a missing or wrong variable is named', async (t) => {
+  const { gates, ctx } = setup(healthyPair(), { extra: { keepalived_preempt_delay: 'soon' } });
+  await t.throwsAsync(gates.beforeBatch(ctx), { message: /gw1: keepalived_preempt_delay must be a non-negative number, got "soon"/ });
+});
