@@ -1,0 +1,68 @@
+import { summarize, analyzeSwitch } from '../analyze.ts';
+import { DrillError, sleep, waitFor } from '../exec.ts';
+import { active, converge, groupState, holdsAll, reboot } from '../lab-control.ts';
+import { sshAnswers } from '../../lab/container.ts';
+import { findHost, mgmtIp } from '../../lab/topology.ts';
+import { type DrillContext, measure } from '../window.ts';
+import type { Scenario } from './types.ts';
+
+/** keepalived in a stable role and conntrackd answering: the node is back in the pair. */
+async function rolesBack(ctx: DrillContext, host: string): Promise<boolean> {
+  const st = await groupState(ctx, host);
+  if (st !== 'BACKUP' && st !== 'MASTER') return false;
+  if (!(await active(ctx, host, 'keepalived'))) return false;
+  return (await ctx.exec(host, ['conntrackd', '-C', ctx.target.conntrackdConfig, '-s'], 5)).code === 0;
+}
+
+/**
+ * Reboots the master, then the backup, with real `systemctl reboot`s: nothing
+ * is started by the drill, whatever comes back was enabled by the roles.
+ * Measures, from the moment sshd answers again: both roles back, and (for the
+ * preferred master) holding the VIPs again per the preempt policy.
+ */
+export const rebootScenario: Scenario = {
+  name: 'reboot',
+  title: 'Reboot sequence: master, then backup',
+  defaults: { rolesTimeout: 60 },
+  async run(ctx, p) {
+    const { master, backup, vips, preemptDelayS } = ctx.target;
+    const timeout = Number(p.rolesTimeout) * 1000;
+    const notes: string[] = [];
+    const timing: Record<string, number> = {};
+    const sshUp = async (h: string): Promise<number> => {
+      const ip = mgmtIp(findHost(h)!);
+      await waitFor(() => sshAnswers(ip, 300), 60_000, 50);
+      return Date.now();
+    };
+    const seconds = 10 + preemptDelayS + 2 * 15 + 10;
+    try {
+      const m = await measure(ctx, seconds, { ping: true, echo: true, udp: true, parity: true }, async (fault) => {
+        await sleep(2000);
+        fault(`reboot ${master}`);
+        await reboot(master);
+        const ssh1 = await sshUp(master);
+        if (!(await waitFor(() => rolesBack(ctx, master), timeout, 100))) throw new DrillError(`${master}: keepalived/conntrackd not back within ${timeout / 1000} s of sshd`);
+        timing.master_roles = (Date.now() - ssh1) / 1000;
+        if (!(await waitFor(() => holdsAll(ctx, master), (preemptDelayS + 30) * 1000, 100))) {
+          notes.push(`${master} did not take the VIPs back within preempt_delay + 30 s`);
+        } else timing.master_preferred = (Date.now() - ssh1) / 1000;
+        await sleep(3000);
+        fault(`reboot ${backup}`);
+        await reboot(backup);
+        const ssh2 = await sshUp(backup);
+        if (!(await waitFor(() => rolesBack(ctx, backup), timeout, 100))) throw new DrillError(`${backup}: keepalived/conntrackd not back within ${timeout / 1000} s of sshd`);
+        timing.backup_roles = (Date.now() - ssh2) / 1000;
+      });
+      const rb = m.faults[0]!;
+      const sw = [analyzeSwitch(m, rb.what, rb.t, backup, vips)];
+      const metrics = summarize([m], sw, master, backup);
+      metrics.rolesBackS = Math.max(timing.master_roles ?? Infinity, timing.backup_roles ?? Infinity);
+      if (timing.master_preferred !== undefined) metrics.preferredMasterS = Math.round(timing.master_preferred * 10) / 10;
+      metrics.rolesBackS = Math.round(metrics.rolesBackS * 10) / 10;
+      notes.push(`after sshd answered: ${master} roles back in ${timing.master_roles?.toFixed(1)} s, VIPs back on ${master} in ${timing.master_preferred?.toFixed(1) ?? 'n/a'} s (preempt_delay ${preemptDelayS} s), ${backup} roles back in ${timing.backup_roles?.toFixed(1)} s`);
+      return { metrics, switches: sw, runs: [m], notes };
+    } finally {
+      await converge(ctx);
+    }
+  },
+};

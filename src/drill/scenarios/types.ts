@@ -1,0 +1,57 @@
+import type { Measured, DrillContext } from '../window.ts';
+
+/** Figures a scenario measured; each is absent when the scenario does not measure it. */
+export interface Metrics {
+  /** Fault -> every VIP on the other node (worst switch of the scenario), ms. */
+  vipMoveMs?: number;
+  /** Fault -> first ping reply through the other node (worst switch), ms. */
+  restoredMs?: number;
+  /** Pings lost in the worst switch, and longest gap between replies (100 pps). */
+  pingLost?: number;
+  pingLongestGapMs?: number;
+  /** Pings lost over the whole scenario. */
+  pingLostTotal?: number;
+  tcpResets?: number;
+  tcpDropped?: number;
+  udpLossPct?: number;
+  /** Backup's external cache / master's internal cache at the last sample before the first fault. */
+  syncParityPct?: number;
+  failovers?: number;
+  /** Number of VIP moves that were expected to happen (switches). */
+  switches?: number;
+  rolesBackS?: number;
+  preferredMasterS?: number;
+  connections?: number;
+  parityWithin2sPct?: number;
+  syncLatencyP50Ms?: number;
+  syncLatencyP99Ms?: number;
+  syncLatencyMaxMs?: number;
+  aliveAfterFailover?: number;
+  driftMissing?: number;
+  driftExtra?: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  ok: boolean;
+  error?: string;
+  startedAt: string;
+  durationS: number;
+  metrics: Metrics;
+  /** Per-switch figures (vip move, outage) for the report's detail table. */
+  switches: { what: string; to: string; vipMoveMs?: number; restoredMs?: number; lost: number; gapMs: number }[];
+  runs: Measured[];
+  /** Extra series for charts (e.g. stress sync coverage over time). */
+  series?: Record<string, { t: number; v: number }[]>;
+  notes: string[];
+}
+
+export type ScenarioParams = Record<string, number | string | boolean>;
+
+export interface Scenario {
+  name: string;
+  title: string;
+  defaults: ScenarioParams;
+  run(ctx: DrillContext, params: ScenarioParams): Promise<Omit<ScenarioResult, 'name' | 'title' | 'ok' | 'startedAt' | 'durationS'>>;
+}

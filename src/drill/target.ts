@@ -1,0 +1,50 @@
+import { openInventory } from '../cli/inventory-source.ts';
+import { lazyDecryptor } from '../cli/vault-password.ts';
+import { LAB } from '../lab/topology.ts';
+import { DrillError } from './exec.ts';
+
+/** Who is who in the drills, read from the inventory (the lab's by default). */
+export interface DrillTarget {
+  /** The gateway whose node_role_preferred is master, and its peer. */
+  master: string;
+  backup: string;
+  client: string;
+  server: string;
+  /** Address of the server as the client reaches it through the NAT. */
+  serverAddr: string;
+  vips: string[];
+  conntrackdConfig: string;
+  /** Seconds a restarted node waits before taking the VIPs back (keepalived_preempt_delay). */
+  preemptDelayS: number;
+  advertIntS: number;
+  nsOf: (host: string) => string;
+}
+
+const plain = (v: unknown): string | undefined => (typeof v === 'string' ? v.split('/')[0] : undefined);
+
+export async function loadTarget(inventories: string[]): Promise<DrillTarget> {
+  const inv = await openInventory(inventories, lazyDecryptor(undefined));
+  const gws = inv.source.select('gateways', 'drill');
+  if (gws.length !== 2) throw new DrillError(`the drills need exactly two hosts in group "gateways" (found ${gws.length}: ${gws.join(', ')})`);
+  const vars = Object.fromEntries(gws.map((h) => [h, inv.source.hostVars(h).vars]));
+  const master = gws.find((h) => vars[h]!.node_role_preferred === 'master');
+  if (!master) throw new DrillError('no gateway has node_role_preferred: master in the inventory');
+  const backup = gws.find((h) => h !== master)!;
+  const mv = vars[master]!;
+  const one = (group: string): string => {
+    const hs = inv.source.select(group, 'drill');
+    if (!hs[0]) throw new DrillError(`the drills need a host in group "${group}"`);
+    return hs[0];
+  };
+  const vips = [plain(mv.lan_vip), plain(mv.wan_vip)].filter((x): x is string => Boolean(x));
+  if (vips.length === 0) throw new DrillError(`${master}: no lan_vip/wan_vip in the inventory`);
+  return {
+    master, backup, client: one('clients'), server: one('servers'),
+    serverAddr: LAB.serverAddr,
+    vips,
+    conntrackdConfig: typeof mv.conntrackd_config === 'string' ? mv.conntrackd_config : '/etc/conntrackd/conntrackd.conf',
+    preemptDelayS: typeof mv.keepalived_preempt_delay === 'number' ? mv.keepalived_preempt_delay : 30,
+    advertIntS: typeof mv.keepalived_advert_int === 'number' ? mv.keepalived_advert_int : 0.2,
+    nsOf: (h) => `${LAB.nsPrefix}${h}`,
+  };
+}

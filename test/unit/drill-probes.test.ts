@@ -1,0 +1,124 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { outageAfter, parsePing, pingArgv } from '../../src/drill/probes/ping.ts';
+import { ownerTimeline, ownersAt, parseAddrShow, parseMonitorLine, vipMoveMs, type VipEvent } from '../../src/drill/probes/vip.ts';
+import { drift, parseCount, parseCtdStats, parseEntries } from '../../src/drill/probes/conntrack.ts';
+import { parseIperf, udpResult } from '../../src/drill/probes/streams.ts';
+import { forwardedOnly } from '../../src/drill/reconcile.ts';
+import { syncLatencies } from '../../src/drill/scenarios/stress.ts';
+
+const fx = (n: string): string => readFileSync(join(import.meta.dirname, 'fixtures/drill', n), 'utf8');
+
+test('ping: counts, lost sequences and the longest gap from a recorded switch', (t) => {
+  const r = parsePing(fx('ping-switch.txt'));
+  t.is(r.sent, 10);
+  t.is(r.received, 7);
+  t.is(r.lost, 3);
+  t.is(r.replies.length, 7, 'the duplicate reply is not counted twice');
+  t.is(r.gaps.length, 1);
+  t.is(r.gaps[0]!.lostSeqs, 3);
+  t.true(Math.abs(r.longestGapMs - 140.1) < 0.2, String(r.longestGapMs));
+});
+
+test('ping: the outage after a fault, and none before it', (t) => {
+  const r = parsePing(fx('ping-switch.txt'));
+  const fault = 1795689155255;
+  const o = outageAfter(r, fault);
+  t.is(o.lostSeqs, 3);
+  t.true(Math.abs(o.restoredMs - 136.7) < 0.2, String(o.restoredMs));
+  t.deepEqual(outageAfter(r, 1795689155395), { gapMs: 0, lostSeqs: 0, restoredMs: 0 });
+});
+
+test('ping: a run cut short without a summary falls back to the highest sequence', (t) => {
+  const out = fx('ping-switch.txt').split('\n--- ')[0]!;
+  const r = parsePing(out);
+  t.is(r.sent, 10);
+  t.is(r.received, 7);
+});
+
+test('ping argv is bounded by count and deadline', (t) => {
+  const a = pingArgv('198.19.0.100', 5);
+  t.deepEqual(a.slice(a.indexOf('-c'), a.indexOf('-c') + 2), ['-c', '500']);
+  t.deepEqual(a.slice(a.indexOf('-w'), a.indexOf('-w') + 2), ['-w', '7']);
+  t.is(a.at(-1), '198.19.0.100');
+});
+
+const VIPS = ['198.18.1.1', '198.19.0.1'];
+
+test('vip: monitor lines become add/delete events in UTC, other addresses ignored', (t) => {
+  const evs = fx('ip-monitor.txt').split('\n').map((l) => parseMonitorLine(l, 'gw1', VIPS)).filter((e) => e !== undefined);
+  t.is(evs.length, 4);
+  t.deepEqual(evs.map((e) => [e.vip, e.present]), [['198.18.1.1', true], ['198.19.0.1', true], ['198.18.1.1', false], ['198.19.0.1', false]]);
+  t.is(evs[0]!.t, Date.UTC(2026, 10, 26, 10, 26, 7) + 389.88);
+});
+
+test('vip: addresses from ip -o addr show', (t) => {
+  t.deepEqual(parseAddrShow('5: lan    inet 198.18.1.2/24 brd 198.18.1.255 scope global lan\n5: lan    inet 198.18.1.1/24 scope global secondary lan\n'), ['198.18.1.2', '198.18.1.1']);
+});
+
+const ev = (t: number, host: string, vip: string, present: boolean): VipEvent => ({ t, host, vip, present });
+
+test('vip: move time is the last VIP to arrive on the new owner', (t) => {
+  const evs = [ev(0, 'gw1', VIPS[0]!, true), ev(0, 'gw1', VIPS[1]!, true), ev(1000, 'gw1', VIPS[0]!, false), ev(1000, 'gw1', VIPS[1]!, false),
+    ev(1120, 'gw2', VIPS[0]!, true), ev(1150, 'gw2', VIPS[1]!, true)];
+  t.is(vipMoveMs(evs, VIPS, 'gw2', 1000), 150);
+  t.is(vipMoveMs(evs, VIPS, 'gw1', 1000), undefined, 'never arrived on gw1 after the fault');
+  t.deepEqual(ownersAt(evs, VIPS[0]!, 1100), []);
+  t.deepEqual(ownersAt(evs, VIPS[0]!, 1200), ['gw2']);
+});
+
+test('vip: owner timeline has a nobody segment during the switch', (t) => {
+  const evs = [ev(0, 'gw1', VIPS[0]!, true), ev(1000, 'gw1', VIPS[0]!, false), ev(1120, 'gw2', VIPS[0]!, true)];
+  const segs = ownerTimeline(evs, [VIPS[0]!], 0, 2000);
+  t.deepEqual(segs.map((s) => [s.from, s.to, s.owners]), [[0, 1000, ['gw1']], [1000, 1120, []], [1120, 2000, ['gw2']]]);
+});
+
+test('conntrackd -s: internal and external cache sizes', (t) => {
+  t.deepEqual(parseCtdStats(fx('ctd-stats.txt')), { internal: 1, external: 0 });
+  t.is(parseCount('260\n'), 260);
+  t.is(parseCount('conntrack: error\n'), undefined);
+});
+
+test('conntrack entries: kernel, internal and external listings parse to the original tuple', (t) => {
+  const k = parseEntries(fx('conntrack-L.txt'));
+  t.is(k.length, 5, 'the summary line is not an entry');
+  t.like(k[2], { proto: 'tcp', src: '198.18.1.10', dst: '198.19.0.100', sport: 40001, dport: 7002, state: 'ESTABLISHED' });
+  const e = parseEntries(fx('ctd-external.txt'));
+  t.like(e[1], { proto: 'tcp', sport: 40001, dport: 7002, state: 'ESTABLISHED' });
+  t.like(e[0], { proto: 'icmp', src: '198.18.1.10' });
+});
+
+test('drift: missing and stale entries, parity against the reference', (t) => {
+  const d = drift(parseEntries(fx('ctd-internal.txt')), parseEntries(fx('ctd-external.txt')));
+  t.is(d.reference, 4);
+  t.is(d.matched, 2);
+  t.deepEqual(d.missing.sort(), ['tcp 198.18.1.10:40002>198.19.0.100:7002', 'udp 198.18.1.10:51000>198.19.0.100:5301']);
+  t.deepEqual(d.extra, ['tcp 198.18.1.10:39999>198.19.0.100:7002']);
+  t.is(d.parityPct, 50);
+  t.is(drift([], []).parityPct, 100);
+});
+
+test('reconcile compares only forwarded flows of synced protocols', (t) => {
+  const own = new Set(['198.19.0.2', '198.18.1.2', '127.0.0.1']);
+  const f = forwardedOnly(parseEntries(fx('conntrack-L.txt')), own, ['TCP', 'UDP']);
+  t.deepEqual(f.map((e) => e.sport), [40001, 40002, 51000]);
+});
+
+test('iperf3: a clean run, a reset and a stall', (t) => {
+  const ok = parseIperf(JSON.stringify({ intervals: [{ sum: { bytes: 10, seconds: 0.5 } }, { sum: { bytes: 0, seconds: 0.5 } }, { sum: { bytes: 0, seconds: 0.5 } }, { sum: { bytes: 5, seconds: 0.5 } }], end: { sum_sent: { bytes: 15, retransmits: 2 } } }));
+  t.like(ok, { ok: true, resets: 0, bytes: 15, zeroIntervals: 2, longestStallS: 1, retransmits: 2 });
+  const reset = parseIperf(JSON.stringify({ intervals: [], error: 'error - unable to read from stream socket: Connection reset by peer' }));
+  t.like(reset, { ok: false, resets: 1 });
+  t.like(parseIperf('iperf3: error - the server is busy running a test. try again later'), { ok: false, resets: 0 });
+});
+
+test('udp: loss from the sender and receiver counts', (t) => {
+  t.deepEqual(udpResult({ sent: 10000 }, { received: 9990, longestGapMs: 25 }), { sent: 10000, received: 9990, lost: 10, lossPct: 0.1, longestGapMs: 25 });
+  t.is(udpResult(undefined, { received: 1, longestGapMs: 0 }), undefined);
+});
+
+test('stress: sync latency per connection; never seen is infinite', (t) => {
+  const l = syncLatencies([[1, 1000], [2, 1000], [3, 1500]], new Map([[1, 1300], [3, 1400]]));
+  t.deepEqual(l, [300, Infinity, 0]);
+});
