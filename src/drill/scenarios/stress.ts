@@ -87,7 +87,7 @@ export const stress: Scenario = {
       const before = phases.find((x) => x.phase === 'before');
       const after = phases.find((x) => x.phase === 'after');
       const lat = syncLatencies(o?.created ?? [], firstSeen);
-      const finite = lat.filter((x) => Number.isFinite(x));
+      const finite = lat.filter((x) => Number.isFinite(x)).map((x) => Math.round(x));
       const sw = faultAt ? [analyzeSwitch(m, m.faults[0]?.what ?? 'failover', faultAt, tg.backup, tg.vips)] : [];
       const metrics = summarize([m], sw, tg.master, tg.backup);
       metrics.connections = o?.opened ?? 0;
