@@ -7,6 +7,7 @@ import { drift, parseCount, parseCtdStats, parseEntries } from '../../src/drill/
 import { parseIperf, udpResult } from '../../src/drill/probes/streams.ts';
 import { forwardedOnly } from '../../src/drill/reconcile.ts';
 import { syncLatencies } from '../../src/drill/scenarios/stress.ts';
+import { journalArgv, parseTakeovers, takeoverAfter } from '../../src/drill/probes/journal.ts';
 
 const fx = (n: string): string => readFileSync(join(import.meta.dirname, 'fixtures/drill', n), 'utf8');
 
@@ -121,4 +122,16 @@ test('udp: loss from the sender and receiver counts', (t) => {
 test('stress: sync latency per connection; never seen is infinite', (t) => {
   const l = syncLatencies([[1, 1000], [2, 1000], [3, 1500]], new Map([[1, 1300], [3, 1400]]));
   t.deepEqual(l, [300, Infinity, 0]);
+});
+
+test('journal: a recorded takeover splits into VRRP, commit and hold times', (t) => {
+  const ts = parseTakeovers(fx('journal-takeover.txt'));
+  t.is(ts.length, 1, 'the second Entering MASTER of the sync group is the same takeover; BACKUP ends it');
+  const tk = ts[0]!;
+  t.is(tk.masterAt, 1795690281951.91);
+  t.is(Math.round(tk.commitAt! - tk.masterAt), 67);
+  t.is(Math.round(tk.holdOffAt! - tk.masterAt), 118);
+  t.is(takeoverAfter(ts, 1795690281900), tk);
+  t.is(takeoverAfter(ts, 1795690290000), undefined);
+  t.deepEqual(journalArgv(1795690281951).slice(-2), ['--since', '@1795690281']);
 });

@@ -65,8 +65,9 @@ export function scenarioSection(r: ScenarioResult, charts: readonly string[]): s
   const figures = Object.entries(r.metrics).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : v}`);
   if (figures.length) out.push(`Figures: ${figures.join(', ')}`, '');
   if (r.switches.length) {
-    out.push('| switch | to | VIP move (ms) | traffic restored (ms) | pings lost | longest gap (ms) |', '|---|---|---|---|---|---|');
-    for (const s of r.switches) out.push(`| ${s.what} | ${s.to} | ${s.vipMoveMs ?? 'n/a'} | ${s.restoredMs ?? 'n/a'} | ${s.lost} | ${s.gapMs} |`);
+    out.push('| switch | to | VIP move (ms) | traffic restored (ms) | pings lost | longest gap (ms) | fault -> MASTER (ms) | MASTER -> commit (ms) | MASTER -> hold off (ms) |', '|---|---|---|---|---|---|---|---|---|');
+    for (const s of r.switches) out.push(`| ${s.what} | ${s.to} | ${s.vipMoveMs ?? 'n/a'} | ${s.restoredMs ?? 'n/a'} | ${s.lost} | ${s.gapMs} | ${s.vrrpMs ?? 'n/a'} | ${s.commitMs ?? 'n/a'} | ${s.holdMs ?? 'n/a'} |`);
+    out.push('', 'The last three columns come from the new master\'s journal (keepalived, ha-notify, conntrackd-ha): the outage is VRRP time plus the time forwarding stays held while conntrackd commits the synced flows.');
     out.push('');
   }
   r.runs.forEach((m, i) => {

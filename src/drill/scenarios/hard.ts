@@ -3,6 +3,7 @@ import { DrillError, sleep, waitFor } from '../exec.ts';
 import { converge, holdsAll, link, powerKill, reboot } from '../lab-control.ts';
 import { type DrillContext, type Measured, measure } from '../window.ts';
 import type { Scenario, ScenarioResult } from './types.ts';
+import { annotateTakeovers, worstHold } from '../takeover.ts';
 
 type Fault = 'wan' | 'lan' | 'kill';
 
@@ -26,7 +27,9 @@ async function oneFault(ctx: DrillContext, f: Fault, holdS: number): Promise<{ m
       if (!(await waitFor(() => holdsAll(ctx, backup), 10_000, 20))) throw new DrillError(`${spec.what(master)}: ${backup} did not take every VIP within 10 s`);
       await sleep(holdS * 1000);
     });
-    return { m, sw: analyzeSwitch(m, spec.what(master), t, backup, vips) };
+    const sw = analyzeSwitch(m, spec.what(master), t, backup, vips);
+    await annotateTakeovers(ctx, m, [sw]);
+    return { m, sw };
   } finally {
     await spec.repair(master).catch((e: Error) => ctx.log(`repair after ${f}: ${e.message}`));
     await converge(ctx);
@@ -49,6 +52,9 @@ export const hard: Scenario = {
       runs.push(r.m);
       switches.push(r.sw);
     }
-    return { metrics: summarize(runs, switches, ctx.target.master, ctx.target.backup), switches, runs, notes: [] };
+    const metrics = summarize(runs, switches, ctx.target.master, ctx.target.backup);
+    const hold = worstHold(switches);
+    if (hold !== undefined) metrics.holdMs = hold;
+    return { metrics, switches, runs, notes: [] };
   },
 };

@@ -2,6 +2,7 @@ import { analyzeSwitch, summarize } from '../analyze.ts';
 import { DrillError, sleep, waitFor } from '../exec.ts';
 import { groupState, holdsAll, keepalived } from '../lab-control.ts';
 import { type DrillContext, measure } from '../window.ts';
+import { annotateTakeovers, worstHold } from '../takeover.ts';
 import type { Scenario, ScenarioParams, ScenarioResult } from './types.ts';
 
 /**
@@ -43,7 +44,11 @@ export async function switchSeries(ctx: DrillContext, count: number, settleS: nu
     }
   });
   const switches = planned.map((p) => analyzeSwitch(m, p.what, p.t, p.to, vips));
-  return { metrics: summarize([m], switches, master, backup), switches, runs: [m], notes };
+  await annotateTakeovers(ctx, m, switches);
+  const metrics = summarize([m], switches, master, backup);
+  const hold = worstHold(switches);
+  if (hold !== undefined) metrics.holdMs = hold;
+  return { metrics, switches, runs: [m], notes };
 }
 
 export const soft: Scenario = {

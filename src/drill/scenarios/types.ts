@@ -29,6 +29,8 @@ export interface Metrics {
   aliveAfterFailover?: number;
   driftMissing?: number;
   driftExtra?: number;
+  /** Worst time forwarding stayed held on the new master after it entered MASTER (journal), ms. */
+  holdMs?: number;
 }
 
 export interface ScenarioResult {
@@ -40,7 +42,11 @@ export interface ScenarioResult {
   durationS: number;
   metrics: Metrics;
   /** Per-switch figures (vip move, outage) for the report's detail table. */
-  switches: { what: string; to: string; vipMoveMs?: number; restoredMs?: number; lost: number; gapMs: number }[];
+  switches: {
+    what: string; to: string; vipMoveMs?: number; restoredMs?: number; lost: number; gapMs: number;
+    /** From the new master's journal: fault -> MASTER, MASTER -> conntrackd commit done, MASTER -> forwarding released. */
+    vrrpMs?: number; commitMs?: number; holdMs?: number;
+  }[];
   runs: Measured[];
   /** Extra series for charts (e.g. stress sync coverage over time). */
   series?: Record<string, { t: number; v: number }[]>;

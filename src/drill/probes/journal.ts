@@ -1,0 +1,42 @@
+/**
+ * The takeover as the new master logged it (`journalctl -o short-unix` of
+ * Keepalived_vrrp, ha-notify, conntrackd-ha): when keepalived entered MASTER,
+ * when conntrackd committed the synced flows, when forwarding was released.
+ * Splits an outage into VRRP time and hold time.
+ */
+
+export interface Takeover {
+  masterAt: number;
+  commitAt?: number;
+  holdOffAt?: number;
+  doneAt?: number;
+}
+
+export function parseTakeovers(out: string): Takeover[] {
+  const r: Takeover[] = [];
+  let cur: Takeover | undefined;
+  for (const line of out.split('\n')) {
+    const m = /^(\d+\.\d+)\s+\S+\s+(\S+?)(?:\[\d+\])?:\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const t = Number(m[1]) * 1000;
+    const msg = m[3]!;
+    if (/Entering MASTER STATE/.test(msg)) {
+      if (!cur || (cur.doneAt !== undefined)) {
+        cur = { masterAt: t };
+        r.push(cur);
+      }
+    } else if (cur && /conntrackd -c: ok/.test(msg)) cur.commitAt ??= t;
+    else if (cur && /ha-hold off: ok/.test(msg)) cur.holdOffAt ??= t;
+    else if (cur && /MASTER: done/.test(msg)) cur.doneAt ??= t;
+    else if (/Entering (BACKUP|FAULT) STATE/.test(msg)) cur = undefined;
+  }
+  return r;
+}
+
+/** The takeover that followed a fault: the first one at or after it. */
+export function takeoverAfter(ts: readonly Takeover[], faultMs: number): Takeover | undefined {
+  return ts.filter((x) => x.masterAt >= faultMs - 5).sort((a, b) => a.masterAt - b.masterAt)[0];
+}
+
+export const journalArgv = (sinceMs: number): string[] =>
+  ['journalctl', '-o', 'short-unix', '--no-pager', '-t', 'Keepalived_vrrp', '-t', 'ha-notify', '-t', 'conntrackd-ha', '--since', `@${Math.floor(sinceMs / 1000)}`];
