@@ -14,6 +14,7 @@ const USER_ERRORS = new Set([
   'ModuleArgumentError',
   'ExtraVarsError',
   'LabError',
+  'DrillUsageError',
 ]);
 
 async function dispatch(argv: string[]): Promise<number> {
@@ -30,6 +31,10 @@ async function dispatch(argv: string[]): Promise<number> {
       return (await import('../lab/cli.ts')).labCommand(rest);
     case 'render':
       return renderCommand(rest);
+    case 'drill':
+      return (await import('../drill/cli.ts')).drillCommand(rest);
+    case 'reconcile':
+      return (await import('../drill/reconcile-cli.ts')).reconcileCommand(rest);
     case 'demo':
       return (await import('./demo.ts')).demoCommand();
     default: {
