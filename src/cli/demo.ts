@@ -20,7 +20,7 @@ export async function demoCommand(): Promise<number> {
   const steps: Array<[string, string[]]> = [
     ['bring the lab up', ['lab', 'up']],
     ['roll out the gateway pair', ['playbooks/site.ts', '-i', 'inventory/lab.yml']],
-    ['soft failover drill', ['drill', 'playbooks/drill.ts', '-i', 'inventory/lab.yml', '--scenario', 'soft-failover']],
+    ['soft failover drill', ['drill', 'playbooks/drill.ts', '-i', 'inventory/lab.yml', '--scenario', 'soft']],
   ];
   for (const [title, args] of steps) {
     const code = await step(title, args);
