@@ -3,7 +3,7 @@ import type { Scenario, ScenarioParams, ScenarioResult } from './scenarios/types
 import type { DrillContext } from './window.ts';
 
 /**
- * One scenario from a converged lab. A failure is recorded in the result (the
+ * One scenario from a converged lab, back to converged afterwards. A failure is recorded in the result (the
  * report says what broke) and the lab is converged again before the next one.
  * Disturbances by other users of the shared lab (a busy iperf3 server, a lab
  * operation in progress) are retried once.
@@ -16,6 +16,8 @@ export async function runScenario(ctx: DrillContext, s: Scenario, params: Scenar
     try {
       await converge(ctx);
       const r = await s.run(ctx, p);
+      // Leave the lab as found: preferred master holding the VIPs (cheap when already so).
+      await converge(ctx);
       const disturbed = r.runs.flatMap((m) => m.probeErrors).filter((e) => /busy|another/i.test(e));
       if (disturbed.length && attempt === 1) {
         ctx.log(`${s.name}: disturbed (${disturbed[0]}): retrying once`);
