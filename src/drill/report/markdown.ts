@@ -29,7 +29,9 @@ function why(row: ComparedRow, meta: ReportMeta): string {
     case 'rolesBackS':
       return 'keepalived and conntrackd start with the host\'s systemd; the remainder is unit start-up and the first VRRP/sync exchange';
     case 'pingLost':
-      return 'at 100 pps every 10 ms of outage is one lost ping';
+      return 'at 100 pps every 10 ms of outage is one lost ping: the outage is VRRP time plus the hold around the conntrackd commit (per-switch columns below)';
+    case 'udpLossPct':
+      return 'the loss is counted over the whole probe window, which holds several switches packed a few seconds apart; each switch costs its outage x 1000 packets/s (see the per-window UDP line below)';
     default:
       return 'see the scenario notes below';
   }

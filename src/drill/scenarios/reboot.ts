@@ -5,6 +5,7 @@ import { sshAnswers } from '../../lab/container.ts';
 import { findHost, mgmtIp } from '../../lab/topology.ts';
 import { type DrillContext, measure } from '../window.ts';
 import type { Scenario } from './types.ts';
+import { annotateTakeovers } from '../takeover.ts';
 
 /** keepalived in a stable role and conntrackd answering: the node is back in the pair. */
 async function rolesBack(ctx: DrillContext, host: string): Promise<boolean> {
@@ -29,37 +30,53 @@ export const rebootScenario: Scenario = {
     const timeout = Number(p.rolesTimeout) * 1000;
     const notes: string[] = [];
     const timing: Record<string, number> = {};
-    const sshUp = async (h: string): Promise<number> => {
+    /** Sees the host's sshd go away and records when it answers again. */
+    const sshWatch = (h: string) => {
       const ip = mgmtIp(findHost(h)!);
-      await waitFor(() => sshAnswers(ip, 300), 60_000, 50);
-      return Date.now();
+      const w = { down: false, upAt: undefined as number | undefined, stop: false };
+      void (async () => {
+        while (!w.stop && w.upAt === undefined) {
+          const ok = await sshAnswers(ip, 200);
+          if (!ok) w.down = true;
+          else if (w.down) w.upAt = Date.now();
+          await sleep(50);
+        }
+      })();
+      return w;
     };
+    /** Reboots `h` and returns seconds from sshd answering again to both roles back. */
+    const rebootAndTime = async (h: string): Promise<number> => {
+      const w = sshWatch(h);
+      const done = reboot(h);
+      const at = await waitFor(async () => (w.upAt !== undefined && (await rolesBack(ctx, h)) ? Date.now() : undefined), 60_000 + timeout, 50);
+      await done;
+      w.stop = true;
+      if (at === undefined || w.upAt === undefined) throw new DrillError(`${h}: keepalived/conntrackd not back within ${timeout / 1000} s of sshd`);
+      sshAt[h] = w.upAt;
+      return Math.max(0, at - w.upAt) / 1000;
+    };
+    const sshAt: Record<string, number> = {};
     const seconds = 10 + preemptDelayS + 2 * 15 + 10;
     try {
       const m = await measure(ctx, seconds, { ping: true, echo: true, udp: true, parity: true }, async (fault) => {
         await sleep(2000);
         fault(`reboot ${master}`);
-        await reboot(master);
-        const ssh1 = await sshUp(master);
-        if (!(await waitFor(() => rolesBack(ctx, master), timeout, 100))) throw new DrillError(`${master}: keepalived/conntrackd not back within ${timeout / 1000} s of sshd`);
-        timing.master_roles = (Date.now() - ssh1) / 1000;
+        timing.master_roles = await rebootAndTime(master);
         if (!(await waitFor(() => holdsAll(ctx, master), (preemptDelayS + 30) * 1000, 100))) {
           notes.push(`${master} did not take the VIPs back within preempt_delay + 30 s`);
-        } else timing.master_preferred = (Date.now() - ssh1) / 1000;
+        } else timing.master_preferred = (Date.now() - sshAt[master]!) / 1000;
         await sleep(3000);
         fault(`reboot ${backup}`);
-        await reboot(backup);
-        const ssh2 = await sshUp(backup);
-        if (!(await waitFor(() => rolesBack(ctx, backup), timeout, 100))) throw new DrillError(`${backup}: keepalived/conntrackd not back within ${timeout / 1000} s of sshd`);
-        timing.backup_roles = (Date.now() - ssh2) / 1000;
+        timing.backup_roles = await rebootAndTime(backup);
       });
       const rb = m.faults[0]!;
       const sw = [analyzeSwitch(m, rb.what, rb.t, backup, vips)];
+      await annotateTakeovers(ctx, m, sw);
       const metrics = summarize([m], sw, master, backup);
       metrics.rolesBackS = Math.max(timing.master_roles ?? Infinity, timing.backup_roles ?? Infinity);
       if (timing.master_preferred !== undefined) metrics.preferredMasterS = Math.round(timing.master_preferred * 10) / 10;
-      metrics.rolesBackS = Math.round(metrics.rolesBackS * 10) / 10;
-      notes.push(`after sshd answered: ${master} roles back in ${timing.master_roles?.toFixed(1)} s, VIPs back on ${master} in ${timing.master_preferred?.toFixed(1) ?? 'n/a'} s (preempt_delay ${preemptDelayS} s), ${backup} roles back in ${timing.backup_roles?.toFixed(1)} s`);
+      metrics.rolesBackS = Math.round(metrics.rolesBackS * 100) / 100;
+      notes.push(`after sshd answered: ${master} roles back in ${timing.master_roles?.toFixed(2)} s, VIPs back on ${master} in ${timing.master_preferred?.toFixed(1) ?? 'n/a'} s (preempt_delay ${preemptDelayS} s), ${backup} roles back in ${timing.backup_roles?.toFixed(2)} s`);
       return { metrics, switches: sw, runs: [m], notes };
     } finally {
       await converge(ctx);
