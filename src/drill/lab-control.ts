@@ -34,6 +34,8 @@ export const powerKill = (host: string): Promise<void> => labKill(host);
 export const reboot = (host: string): Promise<void> => labReboot(host);
 
 const FLAP_TABLE = 'tsp_drill_flap';
+/** Absolute: under npm/npx, node_modules/.bin is first in PATH and holds an unrelated `nft` (@vercel/nft). */
+const NFT = '/usr/sbin/nft';
 
 /**
  * Loss (and jitter when the kernel has netem) on the VRRP path: the fabric-side
@@ -65,13 +67,13 @@ export async function impairVrrp(ctx: DrillContext, lossPct: number, jitterMs: n
 }
 
 async function runNft(script: string): Promise<void> {
-  const r = await run(['ip', 'netns', 'exec', LAB.fabricNs, 'nft', '-f', '-'], { input: script });
+  const r = await run(['ip', 'netns', 'exec', LAB.fabricNs, NFT, '-f', '-'], { input: script });
   if (r.code !== 0) throw new DrillError(`nft in ${LAB.fabricNs} failed (exit ${r.code}): ${r.stderr.trim()}`);
 }
 
 /** VRRP drops counted by the flap table (0 when there is none). */
 export async function impairmentDrops(): Promise<number> {
-  const r = await run(['ip', 'netns', 'exec', LAB.fabricNs, 'nft', 'list', 'table', 'netdev', FLAP_TABLE]);
+  const r = await run(['ip', 'netns', 'exec', LAB.fabricNs, NFT, 'list', 'table', 'netdev', FLAP_TABLE]);
   return [...r.stdout.matchAll(/counter packets (\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
 }
 
@@ -81,7 +83,7 @@ export async function clearImpairment(): Promise<void> {
       await run(['ip', 'netns', 'exec', LAB.fabricNs, 'tc', 'qdisc', 'del', 'dev', fabricPeer(h.name, s), 'root']);
     }
   }
-  await run(['ip', 'netns', 'exec', LAB.fabricNs, 'nft', 'delete', 'table', 'netdev', FLAP_TABLE]);
+  await run(['ip', 'netns', 'exec', LAB.fabricNs, NFT, 'delete', 'table', 'netdev', FLAP_TABLE]);
 }
 
 /**

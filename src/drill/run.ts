@@ -6,7 +6,7 @@ import type { DrillContext } from './window.ts';
  * One scenario from a converged lab, back to converged afterwards. A failure is recorded in the result (the
  * report says what broke) and the lab is converged again before the next one.
  * Disturbances by other users of the shared lab (a busy iperf3 server, a lab
- * operation in progress) are retried once.
+ * operation in progress, VIPs moved by someone else) are retried once.
  */
 export async function runScenario(ctx: DrillContext, s: Scenario, params: ScenarioParams): Promise<ScenarioResult> {
   const p = { ...s.defaults, ...params };
@@ -28,7 +28,7 @@ export async function runScenario(ctx: DrillContext, s: Scenario, params: Scenar
       const msg = (e as Error).message;
       ctx.log(`${s.name}: ${msg}`);
       await converge(ctx).catch((c: Error) => ctx.log(`converge after ${s.name}: ${c.message}`));
-      if (attempt === 1 && /another lab operation|not running/i.test(msg)) continue;
+      if (attempt === 1 && /another lab operation|not running|disturbed/i.test(msg)) continue;
       return { ...base, ok: false, error: msg, durationS: Math.round((Date.now() - started) / 100) / 10, metrics: {}, switches: [], runs: [], notes: [] };
     }
   }

@@ -21,6 +21,8 @@ async function oneFault(ctx: DrillContext, f: Fault, holdS: number): Promise<{ m
   try {
     const m = await measure(ctx, 3 + holdS + 4, { ping: true, echo: true, udp: true, parity: true }, async (fault) => {
       await sleep(2500);
+      // Someone else sharing the lab may have moved the VIPs: measuring now would time their change.
+      if (!(await holdsAll(ctx, master))) throw new DrillError(`disturbed: ${master} no longer holds every VIP before the fault (another user of the lab?)`);
       t = Date.now();
       fault(spec.what(master));
       await spec.inject(master);

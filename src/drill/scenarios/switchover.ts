@@ -27,6 +27,7 @@ export async function switchSeries(ctx: DrillContext, count: number, settleS: nu
         notes.push(`stopped after ${i} of ${count} switches: the probe window (${seconds} s) was used up`);
         break;
       }
+      if (!(await holdsAll(ctx, holder))) throw new DrillError(`disturbed: ${holder} no longer holds every VIP before switch ${i + 1} (another user of the lab?)`);
       const what = `switch ${i + 1}: stop keepalived on ${holder}`;
       ctx.log(what);
       const t = Date.now();
