@@ -1,5 +1,5 @@
 import { summarize } from '../analyze.ts';
-import { sleep } from '../exec.ts';
+import { DrillError, sleep } from '../exec.ts';
 import { clearImpairment, converge, impairVrrp, impairmentDrops } from '../lab-control.ts';
 import { measure } from '../window.ts';
 import type { Scenario } from './types.ts';
@@ -21,6 +21,13 @@ export const flap: Scenario = {
       const metrics = summarize([m], [], ctx.target.master, ctx.target.backup);
       // Every VIP arrival after the start snapshot is a failover (or a flap back).
       metrics.failovers = m.vipEvents.filter((e) => e.present && e.t > m.startMs + 50 && e.host !== ctx.target.master).length;
+      if (metrics.failovers > 0) {
+        // A flap never restarts or reloads keepalived; someone sharing the lab (a rollout test) does.
+        for (const h of [ctx.target.master, ctx.target.backup]) {
+          const j = await ctx.exec(h, ['journalctl', '-o', 'cat', '--no-pager', '-t', 'Keepalived', '-t', 'Keepalived_vrrp', '--since', `@${Math.floor(m.startMs / 1000)}`], 15);
+          if (/Reloading|Stopping|Starting Keepalived/.test(j.stdout)) throw new DrillError(`disturbed: keepalived was reloaded or restarted on ${h} during the flap window`);
+        }
+      }
       return { metrics, switches: [], runs: [m], notes };
     } finally {
       await clearImpairment();
