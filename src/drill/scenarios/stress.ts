@@ -4,6 +4,7 @@ import { converge, holdsAll, keepalived } from '../lab-control.ts';
 import { parseEntries } from '../probes/conntrack.ts';
 import { PORTS, measure } from '../window.ts';
 import type { Scenario } from './types.ts';
+import { annotateTakeovers } from '../takeover.ts';
 
 interface Phase {
   phase: 'opened' | 'before' | 'after';
@@ -89,6 +90,7 @@ export const stress: Scenario = {
       const lat = syncLatencies(o?.created ?? [], firstSeen);
       const finite = lat.filter((x) => Number.isFinite(x)).map((x) => Math.round(x));
       const sw = faultAt ? [analyzeSwitch(m, m.faults[0]?.what ?? 'failover', faultAt, tg.backup, tg.vips)] : [];
+      await annotateTakeovers(ctx, m, sw);
       const metrics = summarize([m], sw, tg.master, tg.backup);
       metrics.connections = o?.opened ?? 0;
       if (lat.length) {
