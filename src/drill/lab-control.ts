@@ -123,3 +123,15 @@ export async function converge(ctx: DrillContext): Promise<void> {
   const state = `${master}: ${(await vipsOn(ctx, master)).join(',') || 'no VIP'} (${await groupState(ctx, master)}), ${backup}: ${(await vipsOn(ctx, backup)).join(',') || 'no VIP'} (${await groupState(ctx, backup)})`;
   throw new DrillError(`the gateways did not converge within 90 s: ${state}`);
 }
+
+/**
+ * Drops the backup's external cache and asks the master for a fresh copy: after
+ * thousands of flows closed across a failover and failback, the backup keeps
+ * stale entries (reconcile reports them) that would trip the rollout's sync gate.
+ */
+export async function resyncBackup(ctx: DrillContext): Promise<void> {
+  const cfg = ['-C', ctx.target.conntrackdConfig];
+  await must(ctx.exec, ctx.target.backup, ['conntrackd', ...cfg, '-f', 'external'], 10);
+  await must(ctx.exec, ctx.target.backup, ['conntrackd', ...cfg, '-n'], 10);
+  await sleep(1000);
+}

@@ -1,6 +1,6 @@
 import { analyzeSwitch, percentile, summarize } from '../analyze.ts';
 import { DrillError, agentScript, sleep, streamIn, waitFor } from '../exec.ts';
-import { converge, holdsAll, keepalived } from '../lab-control.ts';
+import { converge, holdsAll, keepalived, resyncBackup } from '../lab-control.ts';
 import { parseEntries } from '../probes/conntrack.ts';
 import { PORTS, measure } from '../window.ts';
 import type { Scenario } from './types.ts';
@@ -112,6 +112,7 @@ export const stress: Scenario = {
     } finally {
       await ctx.exec(tg.client, ['touch', trigger], 5);
       await converge(ctx);
+      await resyncBackup(ctx);
     }
   },
 };
