@@ -82,7 +82,7 @@ test('on the holder: keepalived stops, the peer takes over, conntrackd restarts,
   t.deepEqual(order.slice(from), ['systemctl stop', 'forget', 'peer-owns?', 'peer-owns?', 'peer-owns?', 'systemctl restart', 'date +%s', 'systemctl start', 'health?']);
   t.deepEqual(conn.argvs.find((a) => a[2]?.startsWith('rc=0'))!.slice(4), ['198.18.1.1', '198.18.1.3', '198.19.0.1', '198.19.0.3']);
   t.true(outcome!.changed);
-  t.regex(outcome!.warnings![0]!, /VIPs 198\.18\.1\.1, 198\.19\.0\.1 handed to the peer in \d+\.\ds before restarting conntrackd/);
+  t.regex(outcome!.warnings![0]!, /VIPs 198\.18\.1\.1, 198\.19\.0\.1 handed to the peer before restarting conntrackd: keepalived stopped in \d+\.\ds, the peer answered for them \d+\.\ds later/);
 });
 
 test('on the holder, a peer that never takes over: keepalived is started again, conntrackd untouched, the task fails', async (t) => {

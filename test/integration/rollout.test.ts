@@ -1,0 +1,146 @@
+// Rollout safety (issue 7) on the lab, with traffic: the client pings the server through the VIPs
+// at 100/s and keeps a TCP connection through the NAT, while site.ts rolls out the pair. Each
+// test leaves the lab converged (site.ts with the inventory's values). The lock-out revert is
+// proven in roles-security.test.ts ("a ruleset that would lock the control side out ...").
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { labKill, labUp } from '../../src/lab/cli.ts';
+import { LAB_INVENTORY, labExec, recap, ROOT, type CliResult } from '../helpers/cli.ts';
+import { Traffic, type TrafficResult } from '../helpers/traffic.ts';
+
+const VIPS = ['198.18.1.1/24', '198.19.0.1/24'];
+
+/** site.ts through the CLI, with each output line handed to `onLine` as it comes. */
+function site(args: string[], onLine: (line: string) => void = () => {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), 'playbooks/site.ts', '-i', LAB_INVENTORY, '--limit', 'gateways', ...args], {
+      cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      partial += b.toString();
+      const lines = partial.split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) onLine(l);
+    });
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
+}
+
+async function holders(): Promise<string[]> {
+  const out: string[] = [];
+  for (const gw of ['gw1', 'gw2']) {
+    const r = await labExec(gw, ['ip', '-o', '-4', 'addr', 'show']);
+    if (VIPS.every((v) => r.stdout.includes(` ${v} `))) out.push(gw);
+  }
+  return out;
+}
+
+/** Converges the pair with the inventory's values; a drill or test elsewhere may be moving things: retry once. */
+async function converge(): Promise<CliResult> {
+  let r = await site([]);
+  if (r.code !== 0) r = await site([]);
+  return r;
+}
+
+const tail = (r: CliResult) => r.stdout.slice(-3000) + r.stderr.slice(-1000);
+const figure = (t: { log: (...a: unknown[]) => void }, what: string, f: TrafficResult) =>
+  t.log(`${what}: ${f.lost} of ${f.sent} pings lost (longest gap ${f.longestGapMs} ms); TCP ${f.tcpSurvived ? 'survived' : 'LOST'} (${f.tcpDetail})`);
+
+test.before(async () => {
+  // Shared lab: bring up what is missing (a no-op on a running lab), then start from converged.
+  await labUp();
+  const r = await converge();
+  if (r.code !== 0) throw new Error(`site.ts does not converge before the rollout tests:\n${tail(r)}`);
+});
+
+test.serial('a rollout changing keepalived, conntrackd and nftables on both nodes loses at most 3 pings and no TCP flow', async (t) => {
+  const first = await holders();
+  t.is(first.length, 1, `one node holds the VIPs before the rollout: ${first.join(',')}`);
+  const traffic = await Traffic.start();
+  const r = await site(['-e', 'keepalived_garp_master_refresh=61', '-e', 'conntrackd_ack_window=301', '-e', 'nftables_icmp_rate=11']);
+  const f = await traffic.stop();
+  figure(t, 'change rollout', f);
+  t.is(r.code, 0, tail(r));
+  // The holder went last and restarted conntrackd through a handover; the other just restarted it.
+  t.regex(r.stdout, new RegExp(`rollout order \\S+, ${first[0]}: ${first[0]} holds the VIPs and goes last`));
+  t.regex(r.stdout, new RegExp(`${first[0]} \\| conntrackd \\| handler: restart conntrackd \\| changed \\| hand over and restart: this node holds 198\\.18\\.1\\.1, 198\\.19\\.0\\.1`));
+  t.regex(r.stdout, /handler: reload keepalived \| changed/);
+  for (const gw of ['gw1', 'gw2']) t.true((recap(r.stdout, gw)?.changed ?? 0) >= 3, `${gw} changed`);
+  t.true(f.lost <= 3, `${f.lost} pings lost`);
+  t.true(f.tcpSurvived, f.tcpDetail);
+  t.deepEqual(await holders(), ['gw1'], 'the preferred master holds the VIPs again');
+
+  const back = await Traffic.start();
+  const again = await converge();
+  const g = await back.stop();
+  figure(t, 'rollback to the inventory values', g);
+  t.is(again.code, 0, tail(again));
+  t.true(g.lost <= 3, `${g.lost} pings lost rolling back`);
+  t.true(g.tcpSurvived, g.tcpDetail);
+});
+
+test.serial('a failing gate before the second node stops the rollout before touching it; the VIPs stay up', async (t) => {
+  const [second] = await holders();
+  t.truthy(second, 'a node holds the VIPs');
+  const firstNode = second === 'gw1' ? 'gw2' : 'gw1';
+  const traffic = await Traffic.start();
+  let blocked: Promise<CliResult> | undefined;
+  try {
+    // Once the first node's gate has passed, the second node's health endpoint goes dark.
+    const r = await site(['-e', 'nftables_icmp_rate=12'], (line) => {
+      if (!blocked && line.includes(`${firstNode}: ${second} is ready to take over`)) {
+        blocked = labExec(second!, ['sh', '-c', 'printf "%s\\n" "table inet tsp_rollout_test { chain out { type filter hook output priority 0; ip daddr 198.19.0.100 tcp dport 80 drop; } }" | nft -f -']);
+      }
+    });
+    const f = await traffic.stop();
+    figure(t, 'gate fails before the second node', f);
+    t.truthy(blocked, 'the first gate passed');
+    t.is((await blocked!).code, 0);
+    t.not(r.code, 0, tail(r));
+    t.regex(r.stdout, new RegExp(`gate before batch 2 failed: before touching ${second}: .*ha-check fails on ${second} when run as keepalived_script \\(exit 1: .*198\\.19\\.0\\.100`));
+    t.deepEqual(recap(r.stdout, second!), { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0 }, 'the second node was not touched');
+    t.true((recap(r.stdout, firstNode)?.changed ?? 0) >= 1, 'the first node was rolled out');
+    t.is((await holders()).length, 1, 'the VIPs are up on one node');
+    t.true(f.lost <= 3, `${f.lost} pings lost`);
+    t.true(f.tcpSurvived, f.tcpDetail);
+  } finally {
+    await labExec(second!, ['nft', 'delete', 'table', 'inet', 'tsp_rollout_test']);
+  }
+  const again = await converge();
+  t.is(again.code, 0, tail(again));
+});
+
+test.serial('a node killed during its rollout stops the run; the other keeps the VIPs; lab up and a re-run converge', async (t) => {
+  const [holder] = await holders();
+  const victim = holder === 'gw1' ? 'gw2' : 'gw1';
+  const traffic = await Traffic.start();
+  let killed: Promise<void> | undefined;
+  const r = await site(['-e', 'nftables_icmp_rate=13'], (line) => {
+    // Mid-rollout: the victim has applied its kernel settings and is on its firewall.
+    if (!killed && line.startsWith(`${victim} | nftables | `)) killed = labKill(victim);
+  });
+  await killed;
+  const f = await traffic.stop();
+  figure(t, 'first node killed mid-rollout', f);
+  t.truthy(killed, 'the victim started its rollout');
+  t.not(r.code, 0, tail(r));
+  t.regex(r.stdout, new RegExp(`1 of 1 host\\(s\\) in batch 1 failed or were unreachable \\(${victim}\\)`));
+  t.deepEqual(recap(r.stdout, holder!), { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0 }, 'the holder was not touched');
+  t.deepEqual(await holders(), [holder], 'the holder kept the VIPs');
+  t.true(f.tcpSurvived, f.tcpDetail);
+  await labUp();
+  const again = await converge();
+  t.is(again.code, 0, tail(again));
+  t.is((await holders()).length, 1);
+});
