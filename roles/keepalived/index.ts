@@ -1,6 +1,6 @@
 import type { AnyTask } from '../../src/engine/task.ts';
 import { defineRole, type HostView } from '../../src/playbook/index.ts';
-import { daemonReload, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
+import { daemonReload, directory, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
 import { handoverRestart } from '../../src/modules/handover.ts';
 import { quote, quoteArgv } from '../../src/connection/quote.ts';
 import { ipOf } from '../common/network.ts';
@@ -77,6 +77,11 @@ export function handoverVips(v: { lan_vip: string; wan_vip: string; peer_lan_add
 /** Files keepalived reads only when it starts: ha-notify.sh is its fifo reader, started once. */
 export const KEEPALIVED_RESTART_FILES = ['/usr/local/sbin/ha-notify.sh', '/etc/keepalived/ha-notify.conf'];
 
+const NOTIFY_DROPIN = `# Managed by ts-play (role keepalived): accept readiness from keepalived's child processes.
+[Service]
+NotifyAccess=all
+`;
+
 export const keepalived = defineRole<KeepalivedVars>({
   name: 'keepalived',
   dir: import.meta.dirname,
@@ -90,6 +95,12 @@ export const keepalived = defineRole<KeepalivedVars>({
     const locals = { instances: list, script_user: SCRIPT_USER, nopreempt: bgp || v.keepalived_nopreempt };
     const tasks: AnyTask[] = [
       pkg({ names: ['keepalived'] }),
+      // Debian's unit is Type=notify with the default NotifyAccess=main, but keepalived 2.2.7
+      // also signals readiness from its VRRP child: systemd drops that message, and a reload
+      // (SIGHUP) can then hang in "reloading" until it times out, again and again (seen in the
+      // lab; the rollout gates refuse to touch a node in that state).
+      directory({ path: '/etc/systemd/system/keepalived.service.d', mode: '0755' }),
+      file({ path: '/etc/systemd/system/keepalived.service.d/10-notify.conf', content: NOTIFY_DROPIN, notify: 'systemd daemon-reload' }),
       scriptUser(SCRIPT_USER),
       // Read only when keepalived starts its fifo reader: a change needs a restart, done as a handover.
       file({ path: '/usr/local/sbin/ha-notify.sh', content: ctx.file('ha-notify.sh'), mode: '0755', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived' }),
