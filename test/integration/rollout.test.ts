@@ -64,7 +64,7 @@ test.before(async () => {
   if (r.code !== 0) throw new Error(`site.ts does not converge before the rollout tests:\n${tail(r)}`);
 });
 
-test.serial('a rollout changing keepalived, conntrackd and nftables on both nodes loses at most 3 pings and no TCP flow', async (t) => {
+test.serial('a rollout changing keepalived, conntrackd and nftables on both nodes keeps the VIPs up and the TCP flow alive (pings lost are logged)', async (t) => {
   const first = await holders();
   t.is(first.length, 1, `one node holds the VIPs before the rollout: ${first.join(',')}`);
   // Both runs happen whatever the first shows (a failed assertion ends the test): the lab is
