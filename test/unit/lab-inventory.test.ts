@@ -2,6 +2,8 @@ import test from 'ava';
 import { parse } from 'yaml';
 import { gatewayVars, labInventory, lightInventory } from '../../src/lab/inventory.ts';
 import { labHosts } from '../../src/lab/topology.ts';
+import { PROJECT_ROOT } from '../../src/lab/paths.ts';
+import { join } from 'node:path';
 
 type Inv = { all: { vars: Record<string, string>; children: Record<string, { hosts: Record<string, Record<string, string>> }> } };
 
@@ -16,10 +18,10 @@ test('lab inventory groups the core hosts with their mgmt addresses', (t) => {
 });
 
 test('key and known_hosts paths are relative to the inventory file', (t) => {
-  const vars = (parse(labInventory('/work/main/inventory/lab.yml')) as Inv).all.vars;
+  const vars = (parse(labInventory(join(PROJECT_ROOT, 'inventory/lab.yml'))) as Inv).all.vars;
   t.is(vars.ansible_ssh_private_key_file, '../.lab/id_ed25519');
   t.is(vars.tsplay_known_hosts, '../.lab/known_hosts');
-  const light = (parse(lightInventory(labHosts(2), '/work/main/.lab/light.yml')) as Inv).all;
+  const light = (parse(lightInventory(labHosts(2), join(PROJECT_ROOT, '.lab/light.yml'))) as Inv).all;
   t.is(light.vars.ansible_ssh_private_key_file, 'id_ed25519');
 });
 
