@@ -10,9 +10,10 @@ export interface ConnectSettings {
 
 /**
  * A path variable relative to the file that set it (e.g. a key file next to the inventory),
- * as a reader of that file would expect, whatever the current directory.
+ * as a reader of that file would expect, whatever the current directory. `origin` is the
+ * variable's origin as the inventory records it ("inventory/lab.yml:12").
  */
-function pathVar(value: unknown, origin: string | undefined): string | undefined {
+export function pathVar(value: unknown, origin: string | undefined): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   if (value.startsWith('~/')) return resolve(homedir(), value.slice(2));
   if (isAbsolute(value)) return value;

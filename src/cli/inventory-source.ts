@@ -1,8 +1,8 @@
-import { dirname, resolve } from 'node:path';
 import type { InventorySource } from '../engine/plan.ts';
 import { InventoryError, checkRoleVars, hostVars as inventoryVars, inventoryLayers, loadInventory, mergeLayers, selectHosts, type Inventory, type VarLayer } from '../inventory/index.ts';
 import { readVarsFile } from '../inventory/vars-files.ts';
 import type { RunDecryptor } from './vault-password.ts';
+import { pathVar } from './connect.ts';
 
 /**
  * `tsplay_vars_files` in the `all` group's vars lists vars files (typically a vault) that belong
@@ -12,21 +12,18 @@ import type { RunDecryptor } from './vault-password.ts';
  */
 async function varsFilesLayers(inv: Inventory, vault: RunDecryptor): Promise<VarLayer[]> {
   const all = inv.groups.get('all');
-  const pw = all?.vars.tsplay_vault_password_file;
-  if (typeof pw === 'string' && pw) {
-    const at = all?.origins.tsplay_vault_password_file ?? 'inventory';
-    vault.setInventoryPasswordFile(resolve(dirname(resolve(at.replace(/:\d+(:\d+)?$/, ''))), pw));
-  }
+  const pw = pathVar(all?.vars.tsplay_vault_password_file, all?.origins.tsplay_vault_password_file);
+  if (pw) vault.setInventoryPasswordFile(pw);
   const list = all?.vars.tsplay_vars_files;
   if (list === undefined) return [];
   const where = all?.origins.tsplay_vars_files ?? 'inventory';
-  if (!Array.isArray(list) || list.some((f) => typeof f !== 'string')) {
+  if (!Array.isArray(list) || list.some((f) => typeof f !== 'string' || f === '')) {
     throw new InventoryError(`${where}: tsplay_vars_files must be a list of file paths`);
   }
-  const base = dirname(resolve(where.replace(/:\d+(:\d+)?$/, '')));
   const layers: VarLayer[] = [];
   for (const f of list as string[]) {
-    const r = await readVarsFile(resolve(base, f), process.cwd(), vault);
+    // Checked above: every entry is a non-empty string, so it resolves to a path.
+    const r = await readVarsFile(pathVar(f, where)!, process.cwd(), vault);
     layers.push({ label: r.file, vars: r.vars, origins: r.origins });
   }
   return layers;
