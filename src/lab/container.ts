@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT, RUN_DIR, hostRoot, logFile, pidFile } from './paths.ts';
@@ -83,15 +83,35 @@ export async function killContainer(host: string): Promise<void> {
   await removePidFile(host);
 }
 
-/** Resolves once the host's init is a different process than `before` (a reboot happened). */
+/** The last lines of a host's console log, without terminal colours: what a failed boot said. */
+export async function consoleTail(host: string, lines = 15): Promise<string> {
+  const text = await readFile(logFile(host), 'utf8').catch(() => '');
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\n').filter((l) => l.trim() !== '');
+  return clean.slice(-lines).map((l) => `  | ${l}`).join('\n');
+}
+
+/**
+ * Resolves once the host's init is a different process than `before` (a reboot happened).
+ * A supervisor that ends (its reboot hook failed, nspawn refused to start) fails at once;
+ * either failure quotes the console log, which is the only witness of a shutdown or boot.
+ */
 export async function waitNewLeader(host: string, before: number | undefined, ms: number): Promise<number> {
   const end = Date.now() + ms;
+  let goneSince: number | undefined;
   while (Date.now() < end) {
     const r = await running(host);
     if (r?.leader && r.leader !== before && alive(r.leader)) return r.leader;
+    goneSince = r ? undefined : (goneSince ?? Date.now());
+    if (goneSince !== undefined && Date.now() - goneSince > 2000) {
+      throw new LabError(`${host}: the container's supervisor ended during the reboot; console log ${logFile(host)}:\n${await consoleTail(host)}`);
+    }
     await new Promise((res) => setTimeout(res, 100));
   }
-  throw new LabError(`${host}: the container did not come back within ${ms / 1000} s (see ${logFile(host)})`);
+  const state = before && alive(before) ? 'the old init is still shutting down' : 'no new init started';
+  throw new LabError(
+    `${host}: the container did not come back within ${ms / 1000} s (${state}); console log ${logFile(host)}:\n${await consoleTail(host)}`,
+  );
 }
 
 /** True once sshd on the host's mgmt address sends its banner. */

@@ -131,7 +131,8 @@ async function labRebootLocked(host: string): Promise<void> {
     return;
   }
   await execIn(host, ['systemctl', 'reboot'], 'pipe');
-  await waitNewLeader(host, r.leader, 60_000);
+  // Generous: a unit that hangs on stop holds a real shutdown for its 90 s stop timeout too.
+  await waitNewLeader(host, r.leader, LAB.rebootTimeoutMs);
   await waitSsh(h, Date.now());
 }
 

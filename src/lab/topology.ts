@@ -27,6 +27,7 @@ export const LAB = {
   serverAddr: '198.19.0.100',
   maxLight: 100,
   sshTimeoutMs: 10_000,
+  rebootTimeoutMs: 150_000,
   hosts: [
     {
       name: 'gw1',
