@@ -1,0 +1,53 @@
+/**
+ * Lab states the benchmark starts from. Bare gateways are fresh overlays, as
+ * test/integration/site.test.ts gets with `down` + `up`, but for gw1 and gw2 only: the other
+ * hosts (and whoever else uses them) keep running. Callers hold /tmp/tsplay-lab.lock.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { labKill, labUp } from '../../src/lab/cli.ts';
+import { withLabLock } from '../../src/lab/lock.ts';
+import { removeOverlay } from '../../src/lab/overlay.ts';
+import { lightHost, mgmtIp } from '../../src/lab/topology.ts';
+import { LAB_KEY, LAB_KNOWN_HOSTS, ROOT, timed } from './tools.ts';
+
+export const LIGHT_INVENTORY = join(ROOT, '.lab/light.yml');
+
+export async function bareGateways(): Promise<void> {
+  for (const gw of ['gw1', 'gw2']) await labKill(gw);
+  await withLabLock(async () => {
+    for (const gw of ['gw1', 'gw2']) await removeOverlay(gw);
+  });
+  await labUp();
+}
+
+/** Exactly n light hosts; from 0 first when `fresh`, so each one is a new overlay. */
+export async function lightHosts(n: number, fresh = false): Promise<void> {
+  if (fresh) await labUp({ light: 0 });
+  await labUp({ light: n });
+}
+
+export function lightAddresses(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => mgmtIp(lightHost(i + 1)));
+}
+
+/** The light hosts the inventory `up` wrote lists (a check that the lab is what the bench asked for). */
+export function lightInventoryCount(): number {
+  return (readFileSync(LIGHT_INVENTORY, 'utf8').match(/ansible_host:/g) ?? []).length;
+}
+
+/**
+ * The SSH floor: one OpenSSH connection per host, all at once, each running `true`. Wall time
+ * from the first spawn to the last exit; no connection sharing.
+ */
+export async function sshFloor(addresses: string[]): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const rs = await Promise.all(addresses.map((a) => timed('ssh', [
+    '-i', LAB_KEY, '-o', `UserKnownHostsFile=${LAB_KNOWN_HOSTS}`, '-o', 'BatchMode=yes', '-o', 'ControlMaster=no',
+    '-o', 'ControlPath=none', '-l', 'root', a, 'true',
+  ], {}, 60_000)));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const bad = rs.findIndex((r) => r.code !== 0);
+  if (bad >= 0) throw new Error(`ssh floor: ssh to ${addresses[bad]} exited ${rs[bad]!.code}: ${rs[bad]!.stderr.trim()}`);
+  return seconds;
+}

@@ -1,0 +1,135 @@
+/** docs/benchmarks.md and its chart, from the bench's results. */
+import { existsSync, readFileSync } from 'node:fs';
+import { barChart, type Bar } from './chart.ts';
+import { median, ratio, secs } from './stats.ts';
+import type { Cell, Results, Scenario, Target } from './results.ts';
+
+export interface Machine { cores: number; ramGiB: number; kernel: string; node: string; ansible: string; openssh: string; date: string }
+
+const SCENARIOS: Scenario[] = ['first run (bare)', 'no-change', 'one-variable change'];
+const TARGETS: Target[] = ['gateways', 'light'];
+const KEEP = /<!-- analysis -->[\s\S]*?<!-- \/analysis -->/;
+
+function cell(res: Results, t: Target, s: Scenario, pred: (tool: string) => boolean): Cell | undefined {
+  return res.cells.find((c) => c.target === t && c.scenario === s && pred(c.tool));
+}
+const isTs = (tool: string) => tool === 'ts-play' || tool.startsWith('ts-play -f');
+const isPiped = (tool: string) => tool === 'Ansible pipelined';
+
+export function chartBars(res: Results, light: number): Bar[] {
+  const bars: Bar[] = [];
+  for (const t of TARGETS) {
+    for (const s of SCENARIOS) {
+      const group = `${t === 'gateways' ? 'gw1+gw2' : `${light} light hosts`}: ${s}`;
+      const fl = res.floor.get(s);
+      if (t === 'light' && fl) bars.push({ group, label: 'SSH floor', seconds: median(fl) });
+      for (const c of res.cells.filter((x) => x.target === t && x.scenario === s)) bars.push({ group, label: c.tool, seconds: median(c.seconds) });
+    }
+  }
+  return bars;
+}
+
+function table(res: Results, t: Target): string[] {
+  const cells = res.cells.filter((c) => c.target === t);
+  if (cells.length === 0) return ['(not run)'];
+  const lines = ['| scenario | tool | runs | median | min | max | vs ts-play | ts-play round trips/host |', '|---|---|---|---|---|---|---|---|'];
+  for (const s of SCENARIOS) {
+    const ts = cell(res, t, s, isTs);
+    const fl = res.floor.get(s);
+    if (t === 'light' && fl) lines.push(`| ${s} | SSH floor (1 connection/host, all at once) | ${fl.length} | ${secs(median(fl))} | ${secs(Math.min(...fl))} | ${secs(Math.max(...fl))} | ${ts ? ratio(median(ts.seconds), median(fl)) : '-'} | |`);
+    for (const c of cells.filter((x) => x.scenario === s)) {
+      const m = median(c.seconds);
+      lines.push(`| ${s} | ${c.tool} | ${c.seconds.length} | ${secs(m)} | ${secs(Math.min(...c.seconds))} | ${secs(Math.max(...c.seconds))} | ${ts ? ratio(median(ts.seconds), m) : '-'} | ${c.roundtrips.length ? c.roundtrips.join(', ') : ''} |`);
+    }
+  }
+  return lines;
+}
+
+function targets(res: Results, light: number): string[] {
+  const out: string[] = [];
+  const ts = cell(res, 'gateways', 'no-change', isTs);
+  const an = cell(res, 'gateways', 'no-change', isPiped);
+  if (ts && an) {
+    const r = median(an.seconds) / median(ts.seconds);
+    out.push(`- No-change run on gw1+gw2, ts-play at least 10x faster than pipelined Ansible: ${r >= 10 ? 'MET' : 'MISSED'} (${r.toFixed(1)}x: ts-play ${secs(median(ts.seconds))}, Ansible ${secs(median(an.seconds))}).`);
+    const off = cell(res, 'gateways', 'no-change', (t) => t === 'ts-play, gates off');
+    if (off) out.push(`  With the rollout gates off: ${(median(an.seconds) / median(off.seconds)).toFixed(1)}x (ts-play ${secs(median(off.seconds))}).`);
+  }
+  const lt = cell(res, 'light', 'no-change', isTs);
+  const la = cell(res, 'light', 'no-change', isPiped);
+  const fl = res.floor.get('no-change');
+  if (lt && fl) {
+    const r = median(lt.seconds) / median(fl);
+    out.push(`- No-change run on ${light} light hosts, ts-play within 1.5x of the SSH floor: ${r <= 1.5 ? 'MET' : 'MISSED'} (${r.toFixed(2)}x: floor ${secs(median(fl))}, ts-play ${secs(median(lt.seconds))}${la ? `, pipelined Ansible ${secs(median(la.seconds))}, ${(median(la.seconds) / median(lt.seconds)).toFixed(1)}x ts-play` : ''}).`);
+  }
+  return out.length ? out : ['(targets need the no-change runs of both targets)'];
+}
+
+export function markdown(res: Results, m: Machine, light: number, argv: string, previous?: string): string {
+  const kept = previous && KEEP.exec(previous)?.[0];
+  const side = SCENARIOS.map((s) => {
+    const fl = res.floor.get(s);
+    const ts = cell(res, 'light', s, isTs);
+    const an = cell(res, 'light', s, isPiped);
+    return fl || ts || an ? `| ${s} | ${fl ? secs(median(fl)) : '-'} | ${ts ? secs(median(ts.seconds)) : '-'} | ${an ? secs(median(an.seconds)) : '-'} |` : '';
+  }).filter(Boolean);
+  return [
+    '# Benchmarks: ts-play and Ansible on the same hosts',
+    '',
+    `Written by \`npm run bench -- ${argv}\` on ${m.date}. Medians of wall time around the whole`,
+    'process (start-up included). Code: `bench/run.ts`, `bench/lib/`, the Ansible twin in `bench/ansible/`.',
+    '',
+    '## Machine',
+    '',
+    `- ${m.cores} cores, ${m.ramGiB} GiB RAM, kernel ${m.kernel}; the lab hosts share these cores with both tools`,
+    `- Node ${m.node}, ${m.ansible}, ${m.openssh}`,
+    '',
+    '## What runs',
+    '',
+    '- **gw1+gw2**: `playbooks/site.ts` (serial 1, lynis left out on both sides) against',
+    '  `bench/ansible/gateways.yml` (serial 1 too). *first run*: both gateways are fresh overlays before',
+    '  each run; *one-variable change*: `keepalived_advert_int` flips between 0.2 and 0.3 on every run',
+    '  (keepalived.conf rewritten, keepalived reloaded). ts-play runs with its rollout gates (default) and',
+    '  with `-e rollout_gates=false`.',
+    `- **${light} light hosts** (sshd only, no systemd): \`bench/light.ts\` (sysctl, arp and the hardening`,
+    '  role\'s sshd drop-in: 4 tasks, 39 sysctl keys) against `bench/ansible/light.yml`; the change flips',
+    '  `sysctl_rp_filter` between 2 and 1. The SSH floor is measured in the same round.',
+    '- Ansible *defaults*: no pipelining, 5 forks, its default ssh_args (which already include',
+    '  ControlPersist=60s). *pipelined*: `ANSIBLE_PIPELINING=1`, `ANSIBLE_SSH_ARGS="-C -o ControlMaster=auto',
+    `  -o ControlPersist=60s"\`, ${light} forks on the light hosts. Each Ansible run gets a fresh ControlPath`,
+    '  directory (masters closed afterwards): like ts-play, it pays for its own handshakes.',
+    '',
+    'Commands:',
+    '',
+    ...res.commands.map((c) => `    ${c}`),
+    '',
+    '## Results',
+    '',
+    '### gw1 + gw2',
+    '',
+    ...table(res, 'gateways'),
+    '',
+    `### ${light} light hosts`,
+    '',
+    ...table(res, 'light'),
+    '',
+    `Side by side on the light hosts (medians): SSH floor, ts-play, pipelined Ansible`,
+    '',
+    '| scenario | SSH floor | ts-play | pipelined Ansible |',
+    '|---|---|---|---|',
+    ...side,
+    '',
+    '![median wall times](benchmarks.svg)',
+    '',
+    '## Targets',
+    '',
+    ...targets(res, light),
+    '',
+    kept || '<!-- analysis -->\n(analysis of the figures goes here; the bench keeps this section)\n<!-- /analysis -->',
+    '',
+  ].join('\n');
+}
+
+export function readPrevious(path: string): string | undefined {
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+}

@@ -1,0 +1,98 @@
+/**
+ * One timed run of each tool, as a user would start it: ts-play through bin/ts-play.js, Ansible
+ * through ansible-playbook. Wall time is measured around the whole process.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '../..');
+export const LAB_KEY = join(ROOT, '.lab/id_ed25519');
+export const LAB_KNOWN_HOSTS = join(ROOT, '.lab/known_hosts');
+
+export interface RunResult {
+  seconds: number;
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Per host, from the recap: ok, changed, failed, (ts-play -v) roundtrips. */
+  recap: Map<string, Record<string, number>>;
+}
+
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 1_800_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      resolve({ seconds, code: code ?? 1, stdout, stderr, recap: parseRecap(stdout) });
+    });
+  });
+}
+
+/** `host : k=v k=v ...` lines, the recap format of both tools (Ansible pads with spaces). */
+export function parseRecap(stdout: string): Map<string, Record<string, number>> {
+  const out = new Map<string, Record<string, number>>();
+  for (const m of stdout.matchAll(/^(\S+)\s+:\s+((?:\w+=\d+\s*)+)$/gm)) {
+    const kv = Object.fromEntries(m[2]!.trim().split(/\s+/).map((p) => p.split('=')).map(([k, v]) => [k!, Number(v)]));
+    out.set(m[1]!, kv);
+  }
+  return out;
+}
+
+export function tsplay(playbook: string, inventory: string, extra: string[]): Promise<RunResult> {
+  return timed(process.execPath, [join(ROOT, 'bin/ts-play.js'), playbook, '-i', inventory, '-v', ...extra]);
+}
+
+export type AnsibleMode = 'defaults' | 'pipelined';
+
+/**
+ * ansible-playbook with its defaults, or with pipelining and an explicit ControlPersist. Each run
+ * gets a fresh ControlPath directory (and its masters are closed afterwards), so every run pays
+ * for its own SSH handshakes as a ts-play run does.
+ */
+export async function ansible(mode: AnsibleMode, playbook: string, inventory: string, rendered: string, forks?: number): Promise<RunResult> {
+  const cp = mkdtempSync(join(tmpdir(), 'tsp-bench-cp-'));
+  const env: NodeJS.ProcessEnv = {
+    ANSIBLE_SSH_CONTROL_PATH_DIR: cp,
+    ANSIBLE_SSH_COMMON_ARGS: `-o UserKnownHostsFile=${LAB_KNOWN_HOSTS}`,
+    ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_RETRY_FILES_ENABLED: '0',
+  };
+  if (mode === 'pipelined') {
+    env.ANSIBLE_PIPELINING = '1';
+    env.ANSIBLE_SSH_ARGS = '-C -o ControlMaster=auto -o ControlPersist=60s';
+  }
+  const args = ['-i', inventory, playbook, '-e', `tsplay_rendered=${rendered}`, '-e', `ansible_ssh_private_key_file=${LAB_KEY}`];
+  if (forks) args.push('--forks', String(forks));
+  try {
+    return await timed('ansible-playbook', args, env);
+  } finally {
+    await closeMasters(cp);
+    rmSync(cp, { recursive: true, force: true });
+  }
+}
+
+async function closeMasters(dir: string): Promise<void> {
+  const sockets = readdirSync(dir);
+  await Promise.all(sockets.map((s) => timed('ssh', ['-o', `ControlPath=${join(dir, s)}`, '-O', 'exit', 'x'], {}, 10_000)));
+}
+
+/** Whether a run succeeded and, when asked, changed nothing on any host. */
+export function problem(r: RunResult, want: { noChange?: boolean; hosts: number }): string | undefined {
+  if (r.code !== 0) return `exit ${r.code}`;
+  const hosts = [...r.recap.values()];
+  if (hosts.length < want.hosts) return `recap has ${hosts.length} hosts, expected ${want.hosts}`;
+  if (hosts.some((h) => (h.failed ?? 0) > 0 || (h.unreachable ?? 0) > 0)) return 'a host failed';
+  if (want.noChange && hosts.some((h) => (h.changed ?? 0) > 0)) return 'not a no-change run';
+  return undefined;
+}

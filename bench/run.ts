@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: ts-play against Ansible on the lab, same tasks on the same hosts, in one run.
+ * Writes docs/benchmarks.md and docs/benchmarks.svg. Needs root, the lab up, and the shared
+ * lab lock around the whole run:
+ *   flock /tmp/tsplay-lab.lock npm run bench -- [--runs N] [--first-runs N] [--light N] [--only gateways|light]
+ * Not part of npm test. Leaves the gateways converged by ts-play and no light hosts.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchGateways, benchLight } from './lib/phases.ts';
+import { chartBars, markdown, readPrevious, type Machine } from './lib/report.ts';
+import { barChart } from './lib/chart.ts';
+import { Results } from './lib/results.ts';
+import { ROOT } from './lib/tools.ts';
+
+const USAGE = 'usage: npm run bench -- [--runs N (3)] [--first-runs N (= runs)] [--light N (50)] [--only gateways|light] [--out FILE.md]';
+
+function count(name: string, v: string | undefined, dflt: number, min: number): number {
+  const n = v === undefined ? dflt : Number(v);
+  if (!Number.isInteger(n) || n < min) {
+    process.stderr.write(`bench: --${name} must be a whole number >= ${min}, got "${v}"\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+/** Debian's ansible-core, installed when missing (the only thing the bench installs). */
+function ensureAnsible(): string {
+  let r = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    process.stderr.write('bench: ansible-playbook missing, installing Debian\'s ansible-core\n');
+    const apt = spawnSync('apt-get', ['install', '-y', 'ansible-core'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (apt.status !== 0) throw new Error(`apt-get install -y ansible-core exited ${apt.status}`);
+    r = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
+  }
+  return (/core [\d.]+/.exec(r.stdout)?.[0] ?? r.stdout.split('\n')[0] ?? '?').replace('core', 'ansible-core');
+}
+
+function machine(ansible: string): Machine {
+  const ssh = spawnSync('ssh', ['-V'], { encoding: 'utf8' });
+  return {
+    cores: cpus().length,
+    ramGiB: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node: process.version,
+    ansible,
+    openssh: (ssh.stderr || ssh.stdout).trim().split(',')[0] ?? '?',
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      'first-runs': { type: 'string' },
+      light: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void process.stdout.write(`${USAGE}\n`);
+  const runs = count('runs', values.runs, 3, 1);
+  const firstRuns = count('first-runs', values['first-runs'], runs, 0);
+  const light = count('light', values.light, 50, 1);
+  if (values.only && values.only !== 'gateways' && values.only !== 'light') {
+    process.stderr.write(`bench: --only takes gateways or light\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (process.getuid?.() !== 0) throw new Error('the bench drives the lab: run it as root');
+  const m = machine(ensureAnsible());
+  const res = new Results();
+  const o = { runs, firstRuns, light, log: (s: string) => process.stdout.write(`${s}\n`) };
+  const out = values.out ?? join(ROOT, 'docs/benchmarks.md');
+  const write = () => {
+    const argv = process.argv.slice(2).join(' ');
+    writeFileSync(out, markdown(res, m, light, argv, readPrevious(out)));
+    writeFileSync(out.replace(/\.md$/, '.svg'), barChart(chartBars(res, light), `ts-play and Ansible, median wall time (${m.cores} cores)`));
+    process.stdout.write(`wrote ${out} and its chart\n`);
+  };
+  try {
+    if (values.only !== 'light') await benchGateways(res, o);
+    if (values.only !== 'gateways') await benchLight(res, o);
+  } finally {
+    // Whatever was measured before a failure is still worth keeping.
+    if (res.cells.length) write();
+  }
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bench: ${e.message}\n`);
+  process.exit(1);
+});
