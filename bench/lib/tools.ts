@@ -59,7 +59,7 @@ export type AnsibleMode = 'defaults' | 'pipelined';
  * gets a fresh ControlPath directory (and its masters are closed afterwards), so every run pays
  * for its own SSH handshakes as a ts-play run does.
  */
-export async function ansible(mode: AnsibleMode, playbook: string, inventory: string, rendered: string, forks?: number): Promise<RunResult> {
+export async function ansible(mode: AnsibleMode, playbook: string, inventory: string, rendered: string, forks?: number, extraArgs: string[] = []): Promise<RunResult> {
   const cp = mkdtempSync(join(tmpdir(), 'tsp-bench-cp-'));
   const env: NodeJS.ProcessEnv = {
     ANSIBLE_SSH_CONTROL_PATH_DIR: cp,
@@ -74,6 +74,7 @@ export async function ansible(mode: AnsibleMode, playbook: string, inventory: st
   }
   const args = ['-i', inventory, playbook, '-e', `tsplay_rendered=${rendered}`, '-e', `ansible_ssh_private_key_file=${LAB_KEY}`];
   if (forks) args.push('--forks', String(forks));
+  args.push(...extraArgs);
   try {
     return await timed('ansible-playbook', args, env);
   } finally {
