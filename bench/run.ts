@@ -1,19 +1,20 @@
 /**
  * `npm run bench`: ts-play against Ansible on the lab, same tasks on the same hosts, in one run.
- * Writes docs/benchmarks.md and docs/benchmarks.svg. Needs root, the lab up, and the shared
+ * Writes docs/benchmarks.md, docs/benchmarks.svg and the raw figures in docs/benchmarks.json
+ * (with --only, the other target's figures are kept from the previous run). Needs root, the lab up, and the shared
  * lab lock around the whole run:
  *   flock /tmp/tsplay-lab.lock npm run bench -- [--runs N] [--first-runs N] [--light N] [--only gateways|light]
  * Not part of npm test. Leaves the gateways converged by ts-play and no light hosts.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchGateways, benchLight } from './lib/phases.ts';
 import { chartBars, markdown, readPrevious, type Machine } from './lib/report.ts';
 import { barChart } from './lib/chart.ts';
-import { Results } from './lib/results.ts';
+import { mergeKept, Results, saveResults, type SavedResults, type Target } from './lib/results.ts';
 import { ROOT } from './lib/tools.ts';
 
 const USAGE = 'usage: npm run bench -- [--runs N (3)] [--first-runs N (= runs)] [--light N (50)] [--only gateways|light] [--out FILE.md]';
@@ -76,7 +77,13 @@ async function main(): Promise<void> {
   const res = new Results();
   const o = { runs, firstRuns, light, log: (s: string) => process.stdout.write(`${s}\n`) };
   const out = values.out ?? join(ROOT, 'docs/benchmarks.md');
+  const json = out.replace(/\.md$/, '.json');
+  const measured: Target[] = values.only ? [values.only as Target] : ['gateways', 'light'];
+  const previous = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as SavedResults) : undefined;
   const write = () => {
+    mkdirSync(dirname(out), { recursive: true });
+    mergeKept(res, previous, measured);
+    writeFileSync(json, `${JSON.stringify(saveResults(res), null, 1)}\n`);
     const argv = process.argv.slice(2).join(' ');
     writeFileSync(out, markdown(res, m, light, argv, readPrevious(out)));
     writeFileSync(out.replace(/\.md$/, '.svg'), barChart(chartBars(res, light), `ts-play and Ansible, median wall time (${m.cores} cores)`));
@@ -86,8 +93,14 @@ async function main(): Promise<void> {
     if (values.only !== 'light') await benchGateways(res, o);
     if (values.only !== 'gateways') await benchLight(res, o);
   } finally {
-    // Whatever was measured before a failure is still worth keeping.
-    if (res.cells.length) write();
+    // Whatever was measured before a failure is still worth keeping (without hiding the failure).
+    if (res.cells.length) {
+      try {
+        write();
+      } catch (e) {
+        process.stderr.write(`bench: writing the report failed: ${(e as Error).message}\n`);
+      }
+    }
   }
 }
 

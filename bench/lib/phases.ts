@@ -121,18 +121,19 @@ export async function benchLight(res: Results, o: BenchOptions): Promise<void> {
         await measure(res, 'light', 'first run (bare)', v, [], n, false, o.log);
       }
     }
+    await lightHosts(n);
     await converge('converging the light hosts with ts-play', tsplay('bench/light.ts', LIGHT_INVENTORY, ['-f', String(n)]));
     o.log('light: no-change runs');
     for (let i = 0; i < o.runs; i++) {
       await floor('no-change');
       for (const v of variants) await measure(res, 'light', 'no-change', v, [], n, true, o.log);
     }
-    o.log('light: one-variable change (sysctl_rp_filter 2 <-> 1)');
+    o.log('light: one-variable change (sysctl_rp_filter 2 <-> 0)');
     let current = 2;
     for (let i = 0; i < o.runs; i++) {
       await floor('one-variable change');
       for (const v of variants) {
-        current = current === 2 ? 1 : 2;
+        current = current === 2 ? 0 : 2;
         await measure(res, 'light', 'one-variable change', v, [`sysctl_rp_filter=${current}`], n, false, o.log);
       }
     }

@@ -35,3 +35,25 @@ export class Results {
     if (!this.commands.includes(line)) this.commands.push(line);
   }
 }
+
+/** The raw figures as saved next to the report (docs/benchmarks.json). */
+export interface SavedResults {
+  cells: Cell[];
+  floor: Array<[Scenario, number[]]>;
+  commands: string[];
+}
+
+export function saveResults(r: Results): SavedResults {
+  return { cells: r.cells, floor: [...r.floor], commands: r.commands };
+}
+
+/**
+ * A run of one target (--only) keeps the other target's figures from the previous run, so the
+ * two halves can be measured under separate holds of the lab lock and still give one report.
+ */
+export function mergeKept(r: Results, previous: SavedResults | undefined, measured: Target[]): void {
+  if (!previous) return;
+  for (const c of previous.cells) if (!measured.includes(c.target)) r.cells.push(c);
+  if (!measured.includes('light')) for (const [s, v] of previous.floor) r.floor.set(s, v);
+  for (const c of previous.commands) r.command(c);
+}
