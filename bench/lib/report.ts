@@ -32,7 +32,7 @@ export function chartBars(res: Results, light: number): Bar[] {
 function table(res: Results, t: Target): string[] {
   const cells = res.cells.filter((c) => c.target === t);
   if (cells.length === 0) return ['(not run)'];
-  const lines = ['| scenario | tool | runs | median | min | max | vs ts-play | ts-play round trips/host |', '|---|---|---|---|---|---|---|---|'];
+  const lines = ['| scenario | tool | runs | median | min | max | median ÷ ts-play median | ts-play round trips/host (per run) |', '|---|---|---|---|---|---|---|---|'];
   for (const s of SCENARIOS) {
     const ts = cell(res, t, s, isTs);
     const fl = res.floor.get(s);
