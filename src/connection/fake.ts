@@ -1,5 +1,6 @@
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { quoteArgv } from './quote.ts';
+import { batchLine, parseBatchScript } from '../engine/batch.ts';
 
 /** One command the fake received, exactly as the caller passed it. */
 export interface FakeCall {
@@ -53,10 +54,22 @@ export class FakeConnection implements Connection {
 
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new Error(`${this.host}: exec on a closed connection`);
+    // A batch of probes is one round trip whose probes are answered (and recorded) one by one,
+    // so rules written for single commands hold whether the caller batches or not.
+    const batch = argv.length === 3 && argv[0] === 'sh' && argv[1] === '-c' ? parseBatchScript(argv[2]!) : undefined;
+    if (batch) {
+      this.roundTrips++;
+      const out = batch.map((probe, i) => batchLine(i, this.answer({ argv: probe }))).join('');
+      return { stdout: out, stderr: '', code: 0 };
+    }
     const call: FakeCall = { argv: [...argv] };
     if (opts.stdin !== undefined) call.stdin = opts.stdin.toString();
-    this.calls.push(call);
     this.roundTrips++;
+    return this.answer(call);
+  }
+
+  private answer(call: FakeCall): ExecResult {
+    this.calls.push(call);
     const rule = this.rules.find((r) => (r.times === undefined || r.used < r.times) && matches(r.match, call));
     if (!rule) return { stdout: '', stderr: '', code: 0 };
     rule.used++;

@@ -1,5 +1,5 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
-import { quoteArgv } from '../connection/quote.ts';
+import { quoteArgv, unquoteArgv } from '../connection/quote.ts';
 import type { Probe } from './task.ts';
 
 /**
@@ -17,6 +17,23 @@ export function batchScript(probes: readonly Probe[]): string {
     lines.push(`(${quoteArgv(p.argv)}) >"$d/o" 2>"$d/e" </dev/null; emit ${i} $?`);
   });
   return lines.join('\n');
+}
+
+// A probe's quoted argv may span lines (a multi-line sh -c script): match lazily across them.
+const PROBE = /^\(([\s\S]*?)\) >"\$d\/o" 2>"\$d\/e" <\/dev\/null; emit (\d+) \$\?$/gm;
+
+/** The probes a batch script runs, in order; undefined for any other script (used by fakes). */
+export function parseBatchScript(script: string): string[][] | undefined {
+  if (!script.startsWith('d=$(mktemp -d) || exit 97\n')) return undefined;
+  const probes: string[][] = [];
+  for (const m of script.matchAll(PROBE)) probes[Number(m[2])] = unquoteArgv(m[1]!);
+  return probes;
+}
+
+/** One probe's result in the batch framing (what the host's `emit` prints). */
+export function batchLine(i: number, r: ExecResult): string {
+  const b64 = (t: string) => Buffer.from(t, 'utf8').toString('base64');
+  return `${i} ${r.code} ${b64(r.stdout)} ${b64(r.stderr)}\n`;
 }
 
 export class BatchProtocolError extends Error {}

@@ -69,15 +69,15 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
   return {
     async order(hosts, ctx) {
       if (hosts.some((h) => disabled(ctx, h))) return hosts;
-      const holders = new Set<string>();
-      for (const h of hosts) {
+      const holds = await Promise.all(hosts.map(async (h) => {
         const conn = await connectTo(ctx, h);
         if (conn instanceof UnreachableError) throw new GateError(`cannot read the VIPs on ${h}: unreachable (${conn.reason})`);
         const r = await conn.exec(['ip', '-o', '-4', 'addr', 'show']);
         if (r.code !== 0) throw new GateError(`cannot read the VIPs on ${h}: \`ip -o -4 addr show\` exited ${r.code}: ${r.stderr.trim()}`);
         const have = new Set(parseAddresses(r.stdout));
-        if (settingsOf(ctx, h).vips.some((v) => have.has(v))) holders.add(h);
-      }
+        return settingsOf(ctx, h).vips.some((v) => have.has(v));
+      }));
+      const holders = new Set(hosts.filter((_, i) => holds[i]));
       const ordered = [...hosts.filter((h) => !holders.has(h)), ...hosts.filter((h) => holders.has(h))];
       ctx.log(holders.size ? `rollout order ${ordered.join(', ')}: ${[...holders].join(', ')} holds the VIPs and goes last` : `rollout order ${ordered.join(', ')}: no node holds the VIPs`);
       return ordered;
@@ -90,8 +90,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       const ps = settingsOf(ctx, peer);
       let last: NodeState[] = [];
       await settle(`before touching ${node}`, s.gateTimeout, async () => {
-        const n = await read(ctx, node);
-        const p = await read(ctx, peer);
+        const [n, p] = await Promise.all([read(ctx, node), read(ctx, peer)]);
         last = [n, p];
         if (!serving([n, p])) return [];
         const problems = [...servingProblems([n, p], s), ...healthProblems(p, ps, 'peer')];
@@ -114,8 +113,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       const wait = ctx.check ? s.gateTimeout : (s.preferred === 'master' ? s.preemptDelay : 0) + s.settleTimeout;
       let last: NodeState[] = [];
       await settle(`${node} after its changes`, wait, async () => {
-        const n = await read(ctx, node);
-        const p = await read(ctx, peer);
+        const [n, p] = await Promise.all([read(ctx, node), read(ctx, peer)]);
         last = [n, p];
         if (!serving([n, p])) return [];
         return [...healthProblems(n, s, 'node'), ...servingProblems([n, p], s), ...roleProblems(n, p, s)];

@@ -1,5 +1,6 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
+import { runProbes } from '../engine/batch.ts';
 import type { PairSettings } from './settings.ts';
 
 /** What the gates know about one gateway at one moment; read only, never changed by reading. */
@@ -98,23 +99,20 @@ function checkResult(run: ExecResult, log: ExecResult | undefined): NodeState['c
 export async function readNode(host: string, conn: Connection, s: PairSettings): Promise<NodeState> {
   const p = nodeProbes(s);
   try {
-    const addr = await conn.exec(p.addr);
-    const units = parseUnits((await conn.exec(p.units)).stdout);
-    const states = await conn.exec(p.states);
-    const run = await conn.exec(p.check);
-    const log = run.code !== 0 ? await conn.exec(p.checkLog) : undefined;
-    const ctd = await conn.exec(p.conntrackd);
-    const have = new Set(parseAddresses(addr.stdout));
-    const caches = ctd.code === 0 ? parseCaches(ctd.stdout) : undefined;
+    // One round trip: the gates read both nodes at every poll, so each exec would count.
+    const [addr, unitsOut, states, run, log, ctd] = await runProbes(conn, [p.addr, p.units, p.states, p.check, p.checkLog, p.conntrackd].map((argv) => ({ argv })));
+    const units = parseUnits(unitsOut!.stdout);
+    const have = new Set(parseAddresses(addr!.stdout));
+    const caches = ctd!.code === 0 ? parseCaches(ctd!.stdout) : undefined;
     return {
       host,
       reachable: true,
       vips: s.vips.filter((v) => have.has(v)),
       keepalived: units.keepalived ?? 'absent',
       conntrackd: units.conntrackd ?? 'absent',
-      vrrp: parseStates(states.stdout),
-      check: checkResult(run, log),
-      ...(caches ? { caches } : { conntrackdError: `\`conntrackd -s\` exited ${ctd.code}: ${firstLines(ctd.stderr || ctd.stdout, 1) || 'no output'}` }),
+      vrrp: parseStates(states!.stdout),
+      check: checkResult(run!, log),
+      ...(caches ? { caches } : { conntrackdError: `\`conntrackd -s\` exited ${ctd!.code}: ${firstLines(ctd!.stderr || ctd!.stdout, 1) || 'no output'}` }),
     };
   } catch (e) {
     if (!(e instanceof UnreachableError)) throw e;

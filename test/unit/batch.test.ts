@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { batchScript, parseBatchOutput, BatchProtocolError } from '../../src/engine/batch.ts';
+import { batchScript, parseBatchOutput, parseBatchScript, BatchProtocolError } from '../../src/engine/batch.ts';
 
 // The script is run by a real sh here: the framing must survive binary-ish content,
 // empty output, failing probes and arguments that need quoting.
@@ -26,4 +26,14 @@ test('a batch of probes runs in one sh and every result comes back in order', (t
 test('a missing or garbled result is an error, not a silent empty state', (t) => {
   t.throws(() => parseBatchOutput('0 0  \n', 2), { instanceOf: BatchProtocolError, message: /probe 1/ });
   t.throws(() => parseBatchOutput('junk\n', 1), { instanceOf: BatchProtocolError });
+});
+
+test('a fake host reads a batch back into its probes, multi-line scripts and quotes included', (t) => {
+  const probes = [
+    { argv: ['sh', '-c', 'for f in "$1"/*; do\n  echo "$f it\'s"\ndone', 'sh', '/run/x y'] },
+    { argv: ['ip', '-o', '-4', 'addr', 'show'] },
+    { argv: ['printf', '%s', ''] },
+  ];
+  t.deepEqual(parseBatchScript(batchScript(probes)), probes.map((p) => p.argv));
+  t.is(parseBatchScript('echo hi'), undefined);
 });

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.ts';
+import { runProbes } from '../../../src/engine/batch.ts';
 
 test('records argv and stdin, counts round trips, answers 0 by default', async (t) => {
   const c = new FakeConnection('gw1');
@@ -25,4 +26,12 @@ test('closed connections refuse to exec', async (t) => {
   const c = new FakeConnection();
   await c.close();
   await t.throwsAsync(c.exec(['true']), { message: /closed/ });
+});
+
+test('a batch of probes is one round trip answered probe by probe from the same rules', async (t) => {
+  const c = new FakeConnection('gw1').on(['cat', '/etc/hostname'], { stdout: 'gw1\n' }).on(['false'], { code: 1, stderr: 'no' });
+  const r = await runProbes(c, [{ argv: ['cat', '/etc/hostname'] }, { argv: ['false'] }, { argv: ['true'] }]);
+  t.deepEqual(r, [{ code: 0, stdout: 'gw1\n', stderr: '' }, { code: 1, stdout: '', stderr: 'no' }, { code: 0, stdout: '', stderr: '' }]);
+  t.is(c.roundTrips, 1);
+  t.deepEqual(c.argvs, [['cat', '/etc/hostname'], ['false'], ['true']]);
 });

@@ -91,6 +91,8 @@ test('before: a ready peer and current sync pass; only read commands are sent', 
   const reads = [/^ip -o -4 addr show$/, /^systemctl show -p /, /^sh -c /, /^setpriv /, /^journalctl /, /^conntrackd -C \S+ -s$/];
   const sent = [...pair.gw1.calls, ...pair.gw2.calls].map((c: FakeCall) => c.argv.join(' '));
   t.true(sent.every((s) => reads.some((r) => r.test(s))), sent.join('\n'));
+  // Each read of a node is one round trip, whatever the number of commands in it.
+  t.deepEqual([pair.gw1.roundTrips, pair.gw2.roundTrips], [1, 1]);
 });
 
 test('before: the peer\'s failing ha-check stops the rollout with what failed, after the gate timeout', async (t) => {
