@@ -84,10 +84,10 @@ async function main(): Promise<void> {
   const previous = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as SavedResults) : undefined;
   const write = () => {
     mkdirSync(dirname(out), { recursive: true });
+    for (const t of measured) res.measuredBy[t] = `\`npm run bench -- ${process.argv.slice(2).join(' ')}\` on ${m.date}`;
     mergeKept(res, previous, measured);
     writeFileSync(json, `${JSON.stringify(saveResults(res), null, 1)}\n`);
-    const argv = process.argv.slice(2).join(' ');
-    writeFileSync(out, markdown(res, m, light, argv, readPrevious(out)));
+    writeFileSync(out, markdown(res, m, light, readPrevious(out)));
     writeFileSync(out.replace(/\.md$/, '.svg'), barChart(chartBars(res, light), `ts-play and Ansible, median wall time (${m.cores} cores)`));
     process.stdout.write(`wrote ${out} and its chart\n`);
   };

@@ -65,7 +65,7 @@ function targets(res: Results, light: number): string[] {
   return out.length ? out : ['(targets need the no-change runs of both targets)'];
 }
 
-export function markdown(res: Results, m: Machine, light: number, argv: string, previous?: string): string {
+export function markdown(res: Results, m: Machine, light: number, previous?: string): string {
   const kept = previous && KEEP.exec(previous)?.[0];
   const side = SCENARIOS.map((s) => {
     const fl = res.floor.get(s);
@@ -76,8 +76,10 @@ export function markdown(res: Results, m: Machine, light: number, argv: string, 
   return [
     '# Benchmarks: ts-play and Ansible on the same hosts',
     '',
-    `Written by \`npm run bench -- ${argv}\` on ${m.date}. Medians of wall time around the whole`,
-    'process (start-up included). Code: `bench/run.ts`, `bench/lib/`, the Ansible twin in `bench/ansible/`.',
+    'Written by `npm run bench`. Medians of wall time around the whole process (start-up included).',
+    'Code: `bench/run.ts`, `bench/lib/`, the Ansible twin in `bench/ansible/`. Measured by:',
+    '',
+    ...TARGETS.filter((t) => res.measuredBy[t]).map((t) => `- ${t === 'gateways' ? 'gw1+gw2' : `${light} light hosts`}: ${res.measuredBy[t]}`),
     '',
     '## Machine',
     '',

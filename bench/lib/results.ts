@@ -16,6 +16,8 @@ export class Results {
   /** SSH floor per round on the light hosts, by scenario. */
   readonly floor = new Map<Scenario, number[]>();
   readonly commands: string[] = [];
+  /** The bench invocation and date that measured each target. */
+  readonly measuredBy: Partial<Record<Target, string>> = {};
 
   add(target: Target, scenario: Scenario, tool: string, seconds: number, roundtrips?: number): void {
     let c = this.cells.find((x) => x.target === target && x.scenario === scenario && x.tool === tool);
@@ -41,10 +43,11 @@ export interface SavedResults {
   cells: Cell[];
   floor: Array<[Scenario, number[]]>;
   commands: string[];
+  measuredBy?: Partial<Record<Target, string>>;
 }
 
 export function saveResults(r: Results): SavedResults {
-  return { cells: r.cells, floor: [...r.floor], commands: r.commands };
+  return { cells: r.cells, floor: [...r.floor], commands: r.commands, measuredBy: r.measuredBy };
 }
 
 /**
@@ -56,4 +59,5 @@ export function mergeKept(r: Results, previous: SavedResults | undefined, measur
   for (const c of previous.cells) if (!measured.includes(c.target)) r.cells.push(c);
   if (!measured.includes('light')) for (const [s, v] of previous.floor) r.floor.set(s, v);
   for (const c of previous.commands) r.command(c);
+  for (const [t, by] of Object.entries(previous.measuredBy ?? {}) as Array<[Target, string]>) if (!measured.includes(t)) r.measuredBy[t] = by;
 }
