@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { benchGateways, benchLight } from './lib/phases.ts';
 import { chartBars, markdown, readPrevious, type Machine } from './lib/report.ts';
 import { barChart } from './lib/chart.ts';
-import { mergeKept, Results, saveResults, type SavedResults, type Target } from './lib/results.ts';
+import { mergeKept, part, Results, saveResults, type SavedResults } from './lib/results.ts';
 import { ROOT } from './lib/tools.ts';
 
 const USAGE = 'usage: npm run bench -- [--runs N (3)] [--first-runs N (= runs)] [--light N (50)] [--only gateways|light] [--out FILE.md] [--report-only]';
@@ -79,18 +79,18 @@ async function main(): Promise<void> {
   const o = { runs, firstRuns, light, log: (s: string) => process.stdout.write(`${s}\n`) };
   const out = values.out ?? join(ROOT, 'docs/benchmarks.md');
   const json = out.replace(/\.md$/, '.json');
-  // --report-only rewrites the report from the saved figures, measuring nothing.
-  const measured: Target[] = values['report-only'] ? [] : values.only ? [values.only as Target] : ['gateways', 'light'];
   const previous = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as SavedResults) : undefined;
   const write = () => {
     mkdirSync(dirname(out), { recursive: true });
-    for (const t of measured) res.measuredBy[t] = `\`npm run bench -- ${process.argv.slice(2).join(' ')}\` on ${m.date}`;
-    mergeKept(res, previous, measured);
+    const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+    for (const c of res.cells) res.measuredBy[part(c.target, c.scenario)] = `\`npm run bench -- ${process.argv.slice(2).join(' ')}\` on ${m.date} at ${head || '?'}`;
+    mergeKept(res, previous);
     writeFileSync(json, `${JSON.stringify(saveResults(res), null, 1)}\n`);
     writeFileSync(out, markdown(res, m, light, readPrevious(out)));
     writeFileSync(out.replace(/\.md$/, '.svg'), barChart(chartBars(res, light), `ts-play and Ansible, median wall time (${m.cores} cores)`));
     process.stdout.write(`wrote ${out} and its chart\n`);
   };
+  // --report-only rewrites the report from the saved figures, measuring nothing.
   if (values['report-only']) {
     if (!previous) throw new Error(`--report-only needs ${json}`);
     return write();

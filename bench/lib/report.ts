@@ -79,7 +79,7 @@ export function markdown(res: Results, m: Machine, light: number, previous?: str
     'Written by `npm run bench`. Medians of wall time around the whole process (start-up included).',
     'Code: `bench/run.ts`, `bench/lib/`, the Ansible twin in `bench/ansible/`. Measured by:',
     '',
-    ...TARGETS.filter((t) => res.measuredBy[t]).map((t) => `- ${t === 'gateways' ? 'gw1+gw2' : `${light} light hosts`}: ${res.measuredBy[t]}`),
+    ...Object.entries(res.measuredBy).sort().map(([k, by]) => `- ${k.replace(/^light/, `${light} light hosts`).replace(/^gateways/, 'gw1+gw2')}: ${by}`),
     '',
     '## Machine',
     '',

@@ -17,7 +17,7 @@ export class Results {
   readonly floor = new Map<Scenario, number[]>();
   readonly commands: string[] = [];
   /** The bench invocation and date that measured each target. */
-  readonly measuredBy: Partial<Record<Target, string>> = {};
+  readonly measuredBy: Record<string, string> = {};
 
   add(target: Target, scenario: Scenario, tool: string, seconds: number, roundtrips?: number): void {
     let c = this.cells.find((x) => x.target === target && x.scenario === scenario && x.tool === tool);
@@ -43,21 +43,26 @@ export interface SavedResults {
   cells: Cell[];
   floor: Array<[Scenario, number[]]>;
   commands: string[];
-  measuredBy?: Partial<Record<Target, string>>;
+  measuredBy?: Record<string, string>;
 }
 
 export function saveResults(r: Results): SavedResults {
   return { cells: r.cells, floor: [...r.floor], commands: r.commands, measuredBy: r.measuredBy };
 }
 
+/** "gateways / no-change": the key of what one bench run measured. */
+export const part = (t: Target, s: Scenario): string => `${t} / ${s}`;
+
 /**
- * A run of one target (--only) keeps the other target's figures from the previous run, so the
- * two halves can be measured under separate holds of the lab lock and still give one report.
+ * Keeps the previous run's figures of every target and scenario this run did not measure, so
+ * the halves (--only, --first-runs 0) can be measured under separate holds of the lab lock and
+ * still give one report.
  */
-export function mergeKept(r: Results, previous: SavedResults | undefined, measured: Target[]): void {
+export function mergeKept(r: Results, previous: SavedResults | undefined): void {
   if (!previous) return;
-  for (const c of previous.cells) if (!measured.includes(c.target)) r.cells.push(c);
-  if (!measured.includes('light')) for (const [s, v] of previous.floor) r.floor.set(s, v);
+  const now = new Set(r.cells.map((c) => part(c.target, c.scenario)));
+  for (const c of previous.cells) if (!now.has(part(c.target, c.scenario))) r.cells.push(c);
+  for (const [s, v] of previous.floor) if (!r.floor.has(s)) r.floor.set(s, v);
   for (const c of previous.commands) r.command(c);
-  for (const [t, by] of Object.entries(previous.measuredBy ?? {}) as Array<[Target, string]>) if (!measured.includes(t)) r.measuredBy[t] = by;
+  for (const [k, by] of Object.entries(previous.measuredBy ?? {})) if (!now.has(k)) r.measuredBy[k] = by;
 }
