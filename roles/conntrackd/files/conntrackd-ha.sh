@@ -2,6 +2,8 @@
 # Managed by ts-play (role conntrackd). Called by keepalived's notify handler (ha-notify.sh)
 # and by the role's restart handler. Follows the upstream primary-backup.sh pattern:
 #   primary  commit the external cache, flush caches, resync with the kernel, bulk send
+#   commit   the first step of primary alone: the one that traffic must wait for
+#   takeover the rest of primary (flush, resync, bulk send), run once forwarding is released
 #   backup   make sure the daemon runs, shorten kernel timers, request a resync
 #   fault    shorten kernel timers
 #   resync   after a daemon restart: request the peer's state and send ours
@@ -53,6 +55,15 @@ primary)
 	ctd -R
 	ctd -B
 	;;
+commit)
+	log "becoming primary: committing the external cache"
+	ctd -c
+	;;
+takeover)
+	ctd -f
+	ctd -R
+	ctd -B
+	;;
 backup)
 	log "becoming backup"
 	ensure_running
@@ -69,7 +80,7 @@ resync)
 	ctd -B
 	;;
 *)
-	echo "usage: $0 primary|backup|fault|resync" >&2
+	echo "usage: $0 primary|commit|takeover|backup|fault|resync" >&2
 	exit 2
 	;;
 esac

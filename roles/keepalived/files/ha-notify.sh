@@ -35,10 +35,13 @@ record() {
 on_group() {
 	case $2 in
 	MASTER)
+		# Forwarding is already held (BACKUP and FAULT hold, and a ruleset load holds unless
+		# this node owns the VIP): only the commit has to finish before live flows may pass;
+		# the cache flush, resync and bulk send run with traffic flowing again.
 		log "group $1 MASTER: taking over"
-		hold on
-		step "$HA_CONNTRACKD" primary
+		step "$HA_CONNTRACKD" commit
 		hold off
+		step "$HA_CONNTRACKD" takeover
 		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_primary
 		log "group $1 MASTER: done"
 		;;
@@ -50,6 +53,7 @@ on_group() {
 		;;
 	FAULT)
 		log "group $1 FAULT"
+		hold on
 		step "$HA_CONNTRACKD" fault
 		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_fault
 		;;

@@ -89,6 +89,16 @@ test('primary: commit, flush, resync with the kernel, bulk send, in that order, 
   t.true(fb.calls().some((c) => c.startsWith('logger -t conntrackd-ha -- conntrackd -c: ok')));
 });
 
+test('commit and takeover split primary where the notify script releases forwarding', (t) => {
+  const seq = (verb: string) => {
+    const fb = fakes();
+    t.is(fb.run(SCRIPT, [verb]).code, 0);
+    return fb.calls().filter((c) => c.startsWith('conntrackd ')).map((c) => c.split(' ').slice(3).join(' '));
+  };
+  t.deepEqual([...seq('commit'), ...seq('takeover')], seq('primary'));
+  t.deepEqual(seq('commit'), ['-c']);
+});
+
 test('backup: starts a dead daemon, then shortens timers and requests a resync', (t) => {
   const fb = fakes();
   // -s fails until the daemon has been started with -d.

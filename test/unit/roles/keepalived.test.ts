@@ -121,22 +121,23 @@ function notify(lines: string[], opts: { hold?: boolean; mode?: string } = {}) {
   return { fb, r, actions, logs: fb.calls().filter((c) => c.startsWith('logger -t ha-notify')) };
 }
 
-test('MASTER: hold, commit the synced state, release, in order; BACKUP: hand back then hold', (t) => {
+test('MASTER: commit the synced state, release, then the rest of the takeover; BACKUP: hand back then hold', (t) => {
   const m = notify(['INSTANCE "VI_LAN" MASTER 150', 'INSTANCE "VI_WAN" MASTER 150', 'GROUP "G_NAT" MASTER']);
   t.is(m.r.code, 0, m.r.stderr);
-  t.deepEqual(m.actions, ['ha-hold on', 'conntrackd-ha.sh primary', 'ha-hold off']);
+  // Traffic waits for the commit only; flush, resync and bulk send run after the release.
+  t.deepEqual(m.actions, ['conntrackd-ha.sh commit', 'ha-hold off', 'conntrackd-ha.sh takeover']);
   t.is(readFileSync(m.fb.path('state/VI_LAN.state'), 'utf8'), 'MASTER\n');
-  t.true(m.logs.some((l) => l.includes('conntrackd-ha.sh primary: ok')));
+  t.true(m.logs.some((l) => l.includes('conntrackd-ha.sh commit: ok')));
   const b = notify(['GROUP "G_NAT" BACKUP', 'INSTANCE "VI_LAN" BACKUP 150']);
   t.deepEqual(b.actions, ['conntrackd-ha.sh backup', 'ha-hold on']);
   t.is(readFileSync(b.fb.path('state/VI_LAN.state'), 'utf8'), 'BACKUP\n');
-  t.deepEqual(notify(['GROUP "G_NAT" FAULT']).actions, ['conntrackd-ha.sh fault']);
+  t.deepEqual(notify(['GROUP "G_NAT" FAULT']).actions, ['ha-hold on', 'conntrackd-ha.sh fault']);
 });
 
 test('without the hold script the takeover still commits, and says so; bgp mode drives the speaker', (t) => {
   const m = notify(['GROUP "G_NAT" MASTER'], { hold: false });
-  t.deepEqual(m.actions, ['conntrackd-ha.sh primary']);
-  t.true(m.logs.some((l) => l.includes('traffic not held (on)')));
-  t.deepEqual(notify(['GROUP "G_NAT" MASTER'], { mode: 'bgp' }).actions, ['ha-hold on', 'conntrackd-ha.sh primary', 'ha-hold off', 'vtysh primary']);
+  t.deepEqual(m.actions, ['conntrackd-ha.sh commit', 'conntrackd-ha.sh takeover']);
+  t.true(m.logs.some((l) => l.includes('traffic not held (off)')));
+  t.deepEqual(notify(['GROUP "G_NAT" MASTER'], { mode: 'bgp' }).actions, ['conntrackd-ha.sh commit', 'ha-hold off', 'conntrackd-ha.sh takeover', 'vtysh primary']);
   t.deepEqual(notify(['GROUP "G_NAT" BACKUP'], { mode: 'bgp' }).actions, ['conntrackd-ha.sh backup', 'ha-hold on', 'vtysh secondary']);
 });
