@@ -24,8 +24,10 @@ const SSHD_RELOAD = 'if [ -d /run/systemd/system ]; then systemctl reload ssh; e
 /** Capabilities each daemon keeps; everything else is dropped from its bounding set. */
 export const SANDBOX_CAPS: Record<string, { caps: string[]; why: string }> = {
   keepalived: {
-    caps: ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE', 'CAP_SETUID', 'CAP_SETGID', 'CAP_KILL', 'CAP_DAC_OVERRIDE', 'CAP_CHOWN', 'CAP_FOWNER'],
-    why: 'VIPs and nft (NET_ADMIN), VRRP raw sockets, realtime priority, script_user switch, notify scripts writing state files',
+    caps: ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_IPC_LOCK', 'CAP_SETUID', 'CAP_SETGID', 'CAP_KILL', 'CAP_DAC_OVERRIDE', 'CAP_CHOWN', 'CAP_FOWNER'],
+    // Without SYS_RESOURCE the realtime VRRP process cannot lift its RLIMIT_RTTIME for a reload
+    // and the kernel kills it mid-reload: the VIPs drop on every `systemctl reload keepalived`.
+    why: 'VIPs and nft (NET_ADMIN), VRRP raw sockets, realtime priority and its RLIMIT_RTTIME (SYS_NICE, SYS_RESOURCE), vrrp_no_swap (IPC_LOCK), script_user switch, notify scripts writing state files',
   },
   conntrackd: {
     caps: ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE', 'CAP_IPC_LOCK', 'CAP_DAC_OVERRIDE'],

@@ -29,7 +29,7 @@ const LIGHT_CMD = ['/bin/sh', '-c', 'mkdir -p -m 0755 /run/sshd && exec /usr/sbi
 export function nspawnArgs(host: string, light = false): string[] {
   return [
     'systemd-nspawn', '-q', '-D', hostRoot(host), `--machine=${host}`, '--register=no', '--keep-unit',
-    `--network-namespace-path=/run/netns/${nsName(host)}`, '--capability=CAP_NET_ADMIN,CAP_NET_RAW',
+    `--network-namespace-path=/run/netns/${nsName(host)}`, '--capability=CAP_NET_ADMIN,CAP_NET_RAW,CAP_IPC_LOCK',
     '--resolv-conf=off', '--timezone=off', '--console=read-only',
     ...(light ? ['--as-pid2', ...LIGHT_CMD] : ['-b']),
   ];

@@ -78,6 +78,18 @@ test.serial('the VIPs are on gw1 and the client reaches the server through them,
   t.is(client.stdout.trim(), '198.19.0.1');
 });
 
+test.serial('a keepalived reload on the VIP holder keeps its VRRP process and the VIPs', async (t) => {
+  // Config changes reload keepalived; a realtime VRRP process that cannot lift its RLIMIT_RTTIME
+  // for the reload is killed by the kernel, and the VIPs fall over to the peer.
+  const since = (await labExec('gw1', ['date', '+%s'])).stdout.trim();
+  t.is((await labExec('gw1', ['systemctl', 'reload', 'keepalived'])).code, 0);
+  await new Promise((r) => setTimeout(r, 5000));
+  const log = await labExec('gw1', ['journalctl', '-t', 'Keepalived', '-t', 'Keepalived_vrrp', '--since', `@${since}`, '-o', 'cat', '--no-pager']);
+  t.regex(log.stdout, /Reload complete/);
+  t.notRegex(log.stdout, /exited due to signal|Entering BACKUP STATE/);
+  t.deepEqual(await vipHolder(), ['gw1']);
+});
+
 test.serial('conntrackd on gw2 holds the flows gw1 tracks', async (t) => {
   // A long-lived flow through the NAT: the client keeps a connection to the server open.
   const server = labExec('server', ['timeout', '20', 'socat', 'TCP-LISTEN:7002,bind=198.19.0.100,reuseaddr', 'SYSTEM:sleep 15']);

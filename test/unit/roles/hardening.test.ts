@@ -55,7 +55,8 @@ test('systemd sandbox drop-ins keep the capabilities the daemons need, only wher
   t.true(k.includes('ProtectSystem=full'));
   t.true(k.includes('NoNewPrivileges=yes'));
   const caps = k.find((l) => l.startsWith('CapabilityBoundingSet='))!.split('=')[1]!.split(' ');
-  for (const c of ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE']) t.true(caps.includes(c), c);
+  // SYS_RESOURCE: the realtime VRRP process lifts its RLIMIT_RTTIME to reload; without it a reload kills it.
+  for (const c of ['CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_NET_BROADCAST', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_IPC_LOCK']) t.true(caps.includes(c), c);
   t.false(caps.includes('CAP_SYS_ADMIN'));
   const c = meaningfulLines(fx.files.get('/etc/systemd/system/conntrackd.service.d/50-hardening.conf')!.content);
   t.true(c.some((l) => l.startsWith('CapabilityBoundingSet=CAP_NET_ADMIN')));
