@@ -56,8 +56,9 @@ primary)
 	ctd -B
 	;;
 commit)
-	log "becoming primary: committing the external cache"
+	# Forwarding waits for this one: the log line comes after the commit.
 	ctd -c
+	log "became primary: external cache committed"
 	;;
 takeover)
 	ctd -f

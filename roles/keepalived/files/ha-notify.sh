@@ -23,12 +23,15 @@ step() {
 	if "$@"; then log "$*: ok"; else log "$*: failed (exit $?)"; fi
 }
 
+report() {
+	if [ "$2" -eq 0 ]; then log "$1: ok"; else log "$1: failed (exit $2)"; fi
+}
+
 hold() {
 	if [ -x "$HA_HOLD" ]; then step "$HA_HOLD" "$1"; else log "no $HA_HOLD: traffic not held ($1)"; fi
 }
 
 record() {
-	mkdir -p -- "$HA_STATE_DIR" || return
 	printf '%s\n' "$2" >"$HA_STATE_DIR/.$1.tmp" && mv -f -- "$HA_STATE_DIR/.$1.tmp" "$HA_STATE_DIR/$1.state"
 }
 
@@ -37,10 +40,19 @@ on_group() {
 	MASTER)
 		# Forwarding is already held (BACKUP and FAULT hold, and a ruleset load holds unless
 		# this node owns the VIP): only the commit has to finish before live flows may pass;
-		# the cache flush, resync and bulk send run with traffic flowing again.
+		# the cache flush, resync and bulk send run with traffic flowing again. keepalived's
+		# GARPs have already drawn the traffic here, so every fork before the release is
+		# traffic dropped: the log lines come after it.
+		"$HA_CONNTRACKD" commit
+		committed=$?
+		released=none
+		if [ -x "$HA_HOLD" ]; then
+			"$HA_HOLD" off
+			released=$?
+		fi
 		log "group $1 MASTER: taking over"
-		step "$HA_CONNTRACKD" commit
-		hold off
+		report "$HA_CONNTRACKD commit" "$committed"
+		if [ "$released" = none ]; then log "no $HA_HOLD: traffic not held (off)"; else report "$HA_HOLD off" "$released"; fi
 		step "$HA_CONNTRACKD" takeover
 		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_primary
 		log "group $1 MASTER: done"
@@ -69,7 +81,8 @@ handle() {
 	name=${name%\"}
 	case $type in
 	INSTANCE)
-		log "instance $name $state"
+		# keepalived logs the instance's state itself; the group line that follows is the one
+		# that acts, and on a takeover it should not wait for a logger here.
 		record "$name" "$state"
 		;;
 	GROUP)
@@ -83,6 +96,7 @@ if [ $# -ne 1 ]; then
 	echo "usage: $0 FIFO (started by keepalived as its vrrp_notify_fifo_script)" >&2
 	exit 2
 fi
+mkdir -p -- "$HA_STATE_DIR" || log "cannot create $HA_STATE_DIR: instance states not recorded"
 log "listening on $1"
 while read -r type name state prio; do
 	handle "$type" "$name" "$state" "$prio"

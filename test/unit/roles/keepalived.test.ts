@@ -126,6 +126,11 @@ test('MASTER: commit the synced state, release, then the rest of the takeover; B
   t.is(m.r.code, 0, m.r.stderr);
   // Traffic waits for the commit only; flush, resync and bulk send run after the release.
   t.deepEqual(m.actions, ['conntrackd-ha.sh commit', 'ha-hold off', 'conntrackd-ha.sh takeover']);
+  // Nothing forks between the start and the release but the commit: GARPs already drew the traffic.
+  const calls = m.fb.calls().map((c) => c.replace(/ -- .*/, ''));
+  const commit = calls.indexOf('conntrackd-ha.sh commit');
+  t.deepEqual(calls.slice(commit - 1, commit + 2), ['logger -t ha-notify', 'conntrackd-ha.sh commit', 'ha-hold off']);
+  t.true(m.logs[0]!.includes('listening on'), m.logs[0]);
   t.is(readFileSync(m.fb.path('state/VI_LAN.state'), 'utf8'), 'MASTER\n');
   t.true(m.logs.some((l) => l.includes('conntrackd-ha.sh commit: ok')));
   const b = notify(['GROUP "G_NAT" BACKUP', 'INSTANCE "VI_LAN" BACKUP 150']);
