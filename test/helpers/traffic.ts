@@ -19,8 +19,13 @@ export interface TrafficResult {
    * between replies counts what a steady 100/s stream would have lost in it; the larger wins.
    */
   lost: number;
+  /** Echo requests ping sent that got no reply (sent - received): the loss without the estimate. */
+  missing: number;
   longestGapMs: number;
-  /** Gaps between replies longer than 25 ms: when (ISO time) and how long, for reading journals against. */
+  /**
+   * Gaps between replies longer than 25 ms: when (ISO time), how long, and how many sequence
+   * numbers are missing in it (0: the pinger itself was not scheduled, nothing was lost).
+   */
   gaps: string[];
   /** The TCP connection was still up when the traffic stopped, and the server got every line in order. */
   tcpSurvived: boolean;
@@ -30,11 +35,11 @@ export interface TrafficResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function pingLoss(out: string): Pick<TrafficResult, 'sent' | 'received' | 'lost' | 'longestGapMs' | 'gaps'> {
+export function pingLoss(out: string): Pick<TrafficResult, 'sent' | 'received' | 'lost' | 'missing' | 'longestGapMs' | 'gaps'> {
   const r = parsePingReplies(out);
   const steady = r.gaps.reduce((n, g) => n + Math.max(g.lostSeqs, Math.round((g.endMs - g.startMs) / r.intervalMs) - 1), 0);
-  const gaps = r.gaps.map((g) => `${new Date(g.startMs).toISOString().slice(11, 23)} ${Math.round(g.endMs - g.startMs)}ms`);
-  return { sent: r.sent, received: r.received, lost: Math.max(r.lost, steady), longestGapMs: r.longestGapMs, gaps };
+  const gaps = r.gaps.map((g) => `${new Date(g.startMs).toISOString().slice(11, 23)} ${Math.round(g.endMs - g.startMs)}ms/${g.lostSeqs} missing`);
+  return { sent: r.sent, received: r.received, lost: Math.max(r.lost, steady), missing: r.lost, longestGapMs: r.longestGapMs, gaps };
 }
 
 async function received(): Promise<number[]> {

@@ -55,7 +55,7 @@ async function converge(): Promise<CliResult> {
 
 const tail = (r: CliResult) => r.stdout.slice(-3000) + r.stderr.slice(-1000);
 const figure = (t: { log: (...a: unknown[]) => void }, what: string, f: TrafficResult) =>
-  t.log(`${what}: ${f.lost} of ${f.sent} pings lost (longest gap ${f.longestGapMs} ms; gaps ${f.gaps.join(", ") || "none"}); TCP ${f.tcpSurvived ? 'survived' : 'LOST'} (${f.tcpDetail})`);
+  t.log(`${what}: ${f.lost} of ${f.sent} pings lost by the steady-stream estimate, ${f.missing} replies missing (longest gap ${f.longestGapMs} ms; gaps ${f.gaps.join(", ") || "none"}); TCP ${f.tcpSurvived ? 'survived' : 'LOST'} (${f.tcpDetail})`);
 
 test.before(async () => {
   // Shared lab: bring up what is missing (a no-op on a running lab), then start from converged.
