@@ -101,6 +101,7 @@ export class Runner {
         if (failure) return failure;
       }
       const limit = pLimit(Math.max(1, this.opts.forks));
+      const changedBefore = batch.map((h) => this.stats[h]!.changed);
       const outcomes = await Promise.all(batch.map((h) => limit(() => this.runHost(plan, h))));
       const failed = outcomes.filter((o) => o !== 'ok').length;
       if (tooManyFailures(failed, batch.length, play.maxFailPercentage ?? 0)) {
@@ -108,7 +109,8 @@ export class Runner {
         return `${failed} of ${batch.length} host(s) in batch ${index + 1} failed or were unreachable (${who}); maxFailPercentage is ${play.maxFailPercentage ?? 0}`;
       }
       if (play.afterBatch) {
-        const failure = await this.gate(plan, `after batch ${index + 1}`, () => play.afterBatch!(ctx));
+        const changed = batch.filter((h, i) => this.stats[h]!.changed > changedBefore[i]!);
+        const failure = await this.gate(plan, `after batch ${index + 1}`, () => play.afterBatch!({ ...ctx, changed }));
         if (failure) return failure;
       }
     }

@@ -10,6 +10,8 @@ export interface BatchContext {
   index: number;
   total: number;
   check: boolean;
+  /** After the batch ran (afterBatch only): the hosts of the batch that changed something. */
+  changed?: string[];
   connect(host: string): Promise<Connection>;
   vars(host: string): Record<string, unknown>;
   log(message: string): void;

@@ -109,6 +109,9 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       if (ctx.batch.some((h) => disabled(ctx, h))) return;
       const { node, peer } = pairOf(ctx);
       const s = settingsOf(ctx, node);
+      // Nothing was touched, so there is nothing to come back from: the before gate's reading of
+      // the pair stands. A dry run still checks roles, which is what it is for.
+      if (!ctx.check && ctx.changed && !ctx.changed.includes(node)) return ctx.log(`${node}: nothing changed, the pair is as the gate before it found it`);
       // In check mode nothing moved: the pair must already be where it belongs.
       const wait = ctx.check ? s.gateTimeout : (s.preferred === 'master' ? s.preemptDelay : 0) + s.settleTimeout;
       let last: NodeState[] = [];

@@ -169,6 +169,15 @@ test('a failing gate stops the rollout and says which gate and why; gates see ch
   t.true(r.events.some((e) => e.type === 'gate' && !e.passed && e.reason === 'peer h1 is not healthy'));
 });
 
+test('the after-batch gate learns which hosts of the batch changed something', async (t) => {
+  const hosts = new LocalHosts(['h1', 'h2']);
+  const seen: string[][] = [];
+  const play = () => definePlaybook([{ name: 'p', hosts: 'all', serial: 2, roles: [breaker()], afterBatch: async (ctx) => void seen.push(ctx.changed ?? ['?']) }]);
+  await hosts.run(play());
+  await hosts.run(play());
+  t.deepEqual(seen, [['h1', 'h2'], []]);
+});
+
 test('order() decides which host goes first', async (t) => {
   const hosts = new LocalHosts(['h1', 'h2']);
   const r = await hosts.run(definePlaybook([{ name: 'p', hosts: 'all', serial: 1, roles: [breaker()], order: async (hs) => [...hs].reverse() }]));

@@ -202,3 +202,16 @@ test('a missing or wrong variable is named', async (t) => {
   const { gates, ctx } = setup(healthyPair(), { extra: { keepalived_preempt_delay: 'soon' } });
   await t.throwsAsync(gates.beforeBatch(ctx), { message: /gw1: keepalived_preempt_delay must be a non-negative number, got "soon"/ });
 });
+
+test('after: a node the batch did not change is not waited for, except in a dry run', async (t) => {
+  // gw1 away from its role: a gate that read it would wait out the preempt delay and fail.
+  const pair = { gw1: node('gw1', { addr: ADDR_BACKUP, group: 'BACKUP' }), gw2: node('gw2', { addr: ADDR_HOLDER, group: 'MASTER' }) };
+  const untouched = setup(pair, { batch: ['gw1'] });
+  await untouched.gates.afterBatch({ ...untouched.ctx, changed: [] });
+  t.regex(untouched.logs.at(-1)!, /gw1: nothing changed/);
+  t.deepEqual([pair.gw1.roundTrips, pair.gw2.roundTrips], [0, 0]);
+  const touched = setup(pair, { batch: ['gw1'] });
+  await t.throwsAsync(touched.gates.afterBatch({ ...touched.ctx, changed: ['gw1'] }));
+  const dry = setup(pair, { batch: ['gw1'], check: true });
+  await t.throwsAsync(dry.gates.afterBatch({ ...dry.ctx, changed: [] }));
+});
