@@ -135,3 +135,14 @@ test('journal: a recorded takeover splits into VRRP, commit and hold times', (t)
   t.is(takeoverAfter(ts, 1795690290000), undefined);
   t.deepEqual(journalArgv(1795690281951).slice(-2), ['--since', '@1795690281']);
 });
+
+test('journal: the release is ha-hold\'s own line when there is one (ha-notify logs after acting)', (t) => {
+  const [tk] = parseTakeovers([
+    '1795700000.000000 gw2 Keepalived_vrrp[1]: (VI_LAN) Entering MASTER STATE',
+    '1795700000.012000 gw2 conntrackd-ha[2]: conntrackd -c: ok',
+    '1795700000.021000 gw2 ha-hold[3]: forwarding released (manual)',
+    '1795700000.030000 gw2 ha-notify[4]: /usr/local/sbin/ha-hold off: ok',
+    '1795700000.060000 gw2 ha-notify[5]: group G_NAT MASTER: done',
+  ].join('\n'));
+  t.is(Math.round(tk!.holdOffAt! - tk!.masterAt), 21);
+});

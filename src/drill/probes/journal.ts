@@ -26,7 +26,8 @@ export function parseTakeovers(out: string): Takeover[] {
         r.push(cur);
       }
     } else if (cur && /conntrackd -c: ok/.test(msg)) cur.commitAt ??= t;
-    else if (cur && /ha-hold off: ok/.test(msg)) cur.holdOffAt ??= t;
+    // ha-hold's own line is written right after the release; ha-notify reports it later.
+    else if (cur && /forwarding released|ha-hold off: ok/.test(msg)) cur.holdOffAt ??= t;
     else if (cur && /MASTER: done/.test(msg)) cur.doneAt ??= t;
     else if (/Entering (BACKUP|FAULT) STATE/.test(msg)) cur = undefined;
   }
@@ -39,4 +40,4 @@ export function takeoverAfter(ts: readonly Takeover[], faultMs: number): Takeove
 }
 
 export const journalArgv = (sinceMs: number): string[] =>
-  ['journalctl', '-o', 'short-unix', '--no-pager', '-t', 'Keepalived_vrrp', '-t', 'ha-notify', '-t', 'conntrackd-ha', '--since', `@${Math.floor(sinceMs / 1000)}`];
+  ['journalctl', '-o', 'short-unix', '--no-pager', '-t', 'Keepalived_vrrp', '-t', 'ha-notify', '-t', 'conntrackd-ha', '-t', 'ha-hold', '--since', `@${Math.floor(sinceMs / 1000)}`];
