@@ -86,7 +86,6 @@ export async function killContainer(host: string): Promise<void> {
 /** The last lines of a host's console log, without terminal colours: what a failed boot said. */
 export async function consoleTail(host: string, lines = 15): Promise<string> {
   const text = await readFile(logFile(host), 'utf8').catch(() => '');
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\n').filter((l) => l.trim() !== '');
   return clean.slice(-lines).map((l) => `  | ${l}`).join('\n');
 }
