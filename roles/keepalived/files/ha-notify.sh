@@ -19,12 +19,13 @@ ha_bgp_fault() { :; }
 
 log() { logger -t ha-notify -- "$*"; }
 
-step() {
-	if "$@"; then log "$*: ok"; else log "$*: failed (exit $?)"; fi
-}
-
 report() {
 	if [ "$2" -eq 0 ]; then log "$1: ok"; else log "$1: failed (exit $2)"; fi
+}
+
+step() {
+	"$@"
+	report "$*" "$?"
 }
 
 hold() {
