@@ -4,14 +4,14 @@
  * hosts (and whoever else uses them) keep running. Callers hold /tmp/tsplay-lab.lock.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { labKill, labUp } from '../../src/lab/cli.ts';
 import { withLabLock } from '../../src/lab/lock.ts';
 import { removeOverlay } from '../../src/lab/overlay.ts';
+import { LIGHT_INVENTORY } from '../../src/lab/paths.ts';
 import { lightHost, mgmtIp } from '../../src/lab/topology.ts';
-import { LAB_KEY, LAB_KNOWN_HOSTS, ROOT, timed } from './tools.ts';
+import { LAB_KEY, LAB_KNOWN_HOSTS, timed } from './tools.ts';
 
-export const LIGHT_INVENTORY = join(ROOT, '.lab/light.yml');
+export { LIGHT_INVENTORY };
 
 export async function bareGateways(): Promise<void> {
   for (const gw of ['gw1', 'gw2']) await labKill(gw);

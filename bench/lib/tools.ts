@@ -6,10 +6,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KEY_FILE as LAB_KEY, KNOWN_HOSTS as LAB_KNOWN_HOSTS, PROJECT_ROOT as ROOT } from '../../src/lab/paths.ts';
 
-export const ROOT = join(import.meta.dirname, '../..');
-export const LAB_KEY = join(ROOT, '.lab/id_ed25519');
-export const LAB_KNOWN_HOSTS = join(ROOT, '.lab/known_hosts');
+export { LAB_KEY, LAB_KNOWN_HOSTS, ROOT };
 
 export interface RunResult {
   seconds: number;
