@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import {
   LAB, type HostSpec, type Iface, type Segment, fabricBridge, fabricPeer, ifaces, macFor, mgmtPeer, nsName,
 } from './topology.ts';
-import { must, run } from './run.ts';
+import { LabError, must, run } from './run.ts';
 
 const SEGMENTS: Segment[] = ['lan', 'wan', 'sync'];
 
@@ -46,14 +46,25 @@ export function cableEnd(host: string, iface: Iface): { ns?: string; dev: string
   return iface === 'mgmt' ? { dev: mgmtPeer(host) } : { ns: LAB.fabricNs, dev: fabricPeer(host, iface) };
 }
 
+/**
+ * Removes a cable by its outer end (the veth pair goes at once, inside the rtnl lock). A cable
+ * whose namespace was just deleted vanishes on its own, asynchronously, when the kernel's netns
+ * cleanup runs: it may be there when looked up and gone when deleted, which is the end wanted.
+ */
+async function removeCable(end: { ns?: string; dev: string }): Promise<void> {
+  if (!(await linkExists(end.dev, end.ns))) return;
+  const r = await run(end.ns ? ['ip', '-n', end.ns, 'link', 'del', end.dev] : ['ip', 'link', 'del', end.dev]);
+  if (r.code !== 0 && (await linkExists(end.dev, end.ns))) {
+    throw new LabError(`cannot remove the cable end ${end.dev}${end.ns ? ` in ${end.ns}` : ''}: ${r.stderr.trim()}`);
+  }
+}
+
 async function ensureCable(h: HostSpec, iface: Iface, pulled: boolean): Promise<void> {
   const ns = nsName(h.name);
   const end = cableEnd(h.name, iface);
   if (!(await linkExists(iface, ns))) {
     // A leftover outer end would block the name; its inner end is gone with it anyway.
-    if (await linkExists(end.dev, end.ns)) {
-      await must(end.ns ? ['ip', '-n', end.ns, 'link', 'del', end.dev] : ['ip', 'link', 'del', end.dev]);
-    }
+    await removeCable(end);
     const add = ['link', 'add', end.dev, 'type', 'veth', 'peer', 'name', iface, 'address', macFor(h.name, iface), 'netns', ns];
     await must(end.ns ? ['ip', '-n', end.ns, ...add] : ['ip', ...add]);
   }
@@ -80,6 +91,10 @@ export async function ensureHostNet(h: HostSpec, pulled: readonly Iface[] = []):
  * net.* sysctl survives, so whatever comes back was brought back by the host itself.
  */
 export async function resetHostNet(h: HostSpec, pulled: readonly Iface[] = []): Promise<void> {
+  // Cables first, synchronously: deleting the namespace alone leaves their outer ends to the
+  // kernel's deferred netns cleanup, which raced the rebuild below (a reboot hook once failed on
+  // "Cannot find device" and left the host down).
+  for (const i of ifaces(h)) await removeCable(cableEnd(h.name, i));
   if (nsExists(nsName(h.name))) await must(['ip', 'netns', 'del', nsName(h.name)]);
   await ensureHostNet(h, pulled);
 }
