@@ -4,5 +4,15 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { redact } = await import('../src/vault/redact.ts');
+// A promise nobody awaited that failed is a bug of ours, not of the user's input: one line that
+// says so (secrets redacted) instead of Node's stack dump, and the exit code of an internal error.
+const internal = (e) => {
+  const text = process.env.TSPLAY_DEBUG ? (e?.stack ?? String(e)) : `${e?.message ?? String(e)} (TSPLAY_DEBUG=1 shows where)`;
+  process.stderr.write(redact(`ts-play: internal error: ${text}\n`));
+  process.exit(70);
+};
+process.on('unhandledRejection', internal);
+process.on('uncaughtException', internal);
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

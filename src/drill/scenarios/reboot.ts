@@ -47,11 +47,20 @@ export const rebootScenario: Scenario = {
     /** Reboots `h` and returns seconds from sshd answering again to both roles back. */
     const rebootAndTime = async (h: string): Promise<number> => {
       const w = sshWatch(h);
-      const done = reboot(h);
-      const at = await waitFor(async () => (w.upAt !== undefined && (await rolesBack(ctx, h)) ? Date.now() : undefined), 60_000 + timeout, 50);
+      // The reboot may fail long before the wait below gives up (the host's supervisor ended):
+      // its error is kept, ends the wait at once, and is the one reported.
+      let failed: Error | undefined;
+      const done = reboot(h).catch((e: Error) => {
+        failed = e;
+      });
+      const at = await waitFor(
+        async () => (failed ? 'failed' : w.upAt !== undefined && (await rolesBack(ctx, h)) ? Date.now() : undefined),
+        60_000 + timeout, 50,
+      );
       await done;
       w.stop = true;
-      if (at === undefined || w.upAt === undefined) throw new DrillError(`${h}: keepalived/conntrackd not back within ${timeout / 1000} s of sshd`);
+      if (failed) throw new DrillError(`reboot of ${h} failed: ${failed.message}`);
+      if (typeof at !== 'number' || w.upAt === undefined) throw new DrillError(`${h}: keepalived/conntrackd not back within ${timeout / 1000} s of sshd`);
       sshAt[h] = w.upAt;
       return Math.max(0, at - w.upAt) / 1000;
     };
