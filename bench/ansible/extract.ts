@@ -4,7 +4,7 @@
  * must map to an entry or be named in SKIPPED_MODULES; anything else throws, so a role that gains a
  * task kind the twin does not know stops the benchmark instead of silently comparing less work.
  */
-import type { AnyTask } from '../../src/engine/task.ts';
+import type { AnyTask } from '../../src/task/task.ts';
 import type { PlannedRole } from '../../src/engine/plan.ts';
 import type { Facts } from '../../src/facts/types.ts';
 

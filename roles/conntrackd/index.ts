@@ -1,9 +1,5 @@
-import { defineRole, type HostView } from '../../src/playbook/index.ts';
-import { command, directory, file, pkg, service } from '../../src/modules/index.ts';
-import { ipOf, isIpv4, validateNetwork } from '../common/network.ts';
+import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, handoverVips } from 'ts-play';
 import { defaults, type ConntrackdVars } from './defaults.ts';
-import { handoverRestart } from '../../src/modules/handover.ts';
-import { handoverVips } from '../keepalived/index.ts';
 
 /**
  * conntrackd has no config-test switch. Its client mode (-s) parses the whole file with the
@@ -85,8 +81,7 @@ export const conntrackd = defineRole<ConntrackdVars>({
     'restart conntrackd': [
       handoverRestart({
         name: 'restart conntrackd', unit: 'conntrackd', conntrackdConfig: ctx.vars.conntrackd_config, watch: [ctx.vars.conntrackd_config],
-        vips: handoverVips({ ...ctx.vars, keepalived_vip_mode: String(ctx.host.vars.keepalived_vip_mode ?? 'arp') }),
-        ...(typeof ctx.host.vars.keepalived_state_dir === 'string' ? { stateDir: ctx.host.vars.keepalived_state_dir } : {}),
+        vips: handoverVips(ctx.vars), stateDir: ctx.vars.keepalived_state_dir,
       }),
       command({ name: 'conntrackd resync with the peer', argv: ['/usr/local/sbin/conntrackd-ha.sh', 'resync'] }),
     ],

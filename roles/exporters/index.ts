@@ -1,9 +1,5 @@
 import { posix } from 'node:path';
-import type { AnyTask } from '../../src/engine/task.ts';
-import { defineRole } from '../../src/playbook/index.ts';
-import { daemonReload, directory, file, pkg, service, serviceAction, symlink } from '../../src/modules/index.ts';
-import { quote } from '../../src/connection/quote.ts';
-import { ipOf, isIpv4, validateNetwork } from '../common/network.ts';
+import { type AnyTask, defineRole, daemonReload, directory, file, pkg, service, serviceAction, symlink, quote, ipOf, isIpv4, validateNetwork } from 'ts-play';
 import { defaults, type ExportersVars } from './defaults.ts';
 
 const UNIT_DIR = '/etc/systemd/system';

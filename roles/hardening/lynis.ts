@@ -1,5 +1,4 @@
-import type { ExecResult } from '../../src/connection/types.ts';
-import type { Task } from '../../src/engine/task.ts';
+import { type ExecResult, type Task } from 'ts-play';
 
 export interface LynisArgs {
   minIndex: number;

@@ -1,4 +1,4 @@
-import { validateNetwork } from '../common/network.ts';
+import { validateNetwork } from 'ts-play';
 import type { KeepalivedVars } from './defaults.ts';
 
 const COMMUNITY = /^\d{1,5}:\d{1,5}$/;

@@ -1,4 +1,4 @@
-import { checkOverrides, durationSeconds } from '../../src/observability/config.ts';
+import { checkOverrides, durationSeconds } from 'ts-play';
 import type { MonitoringVars } from './defaults.ts';
 
 const NODE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

@@ -1,4 +1,4 @@
-import { isCidr } from '../common/network.ts';
+import { isCidr } from 'ts-play';
 import type { NftablesVars } from './defaults.ts';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;

@@ -26,7 +26,7 @@ async function dispatch(argv: string[]): Promise<number> {
       process.stdout.write(`${PLAY_USAGE}\n`);
       return cmd === undefined ? 1 : 0;
     case 'vault':
-      return (await import('../vault/cli.ts')).vaultCommand(rest);
+      return (await import('./vault.ts')).vaultCommand(rest);
     case 'lab':
       return (await import('../lab/cli.ts')).labCommand(rest);
     case 'render':

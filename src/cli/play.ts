@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
 import type { PlayArgs } from './args.ts';
-import { openInventory } from './inventory-source.ts';
-import { sshConnect, sshTarget } from './connect.ts';
-import { loadPlaybook } from '../playbook/load.ts';
+import { openInventory } from '../session/inventory-source.ts';
+import { sshConnect, sshTarget } from '../session/connect.ts';
+import { loadPlaybook } from '../engine/load.ts';
 import { planPlaybook, type PlayPlan } from '../engine/plan.ts';
 import { Runner } from '../engine/runner.ts';
-import { EventBus } from '../output/events.ts';
+import { EventBus } from '../engine/events.ts';
 import { createRenderer, wantsColor } from '../output/index.ts';
 import { JsonSink } from '../output/json.ts';
 import { exitCode, EXIT_FAILED } from '../output/recap.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
-import { lazyDecryptor } from './vault-password.ts';
+import { lazyDecryptor } from '../session/vault-password.ts';
 import { redact } from '../vault/redact.ts';
 
 function listing(args: PlayArgs, plans: PlayPlan[]): string {

@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './args.ts';
-import { openInventory } from './inventory-source.ts';
-import { lazyDecryptor } from './vault-password.ts';
-import { loadPlaybook } from '../playbook/load.ts';
+import { openInventory } from '../session/inventory-source.ts';
+import { lazyDecryptor } from '../session/vault-password.ts';
+import { loadPlaybook } from '../engine/load.ts';
 import { planPlaybook } from '../engine/plan.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 

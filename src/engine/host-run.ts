@@ -1,10 +1,10 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
-import type { EventSink, HostStats, TaskStatus } from '../output/events.ts';
-import type { AnyTask, ApplyEnv, Comparison, FileDiff } from './task.ts';
+import type { EventSink, HostStats, TaskStatus } from './events.ts';
+import type { AnyTask, ApplyEnv, Comparison, FileDiff } from '../task/task.ts';
 import type { HostPlan, PlannedRole } from './plan.ts';
-import { runProbes } from './batch.ts';
+import { runProbes } from '../connection/batch.ts';
 
 export interface HostRunOptions {
   check: boolean;

@@ -1,9 +1,9 @@
-import type { AnyTask } from './task.ts';
-import type { Play, Playbook } from '../playbook/play.ts';
-import type { HostView, RoleContext, RoleUse } from '../playbook/role.ts';
+import type { AnyTask } from '../task/task.ts';
+import type { Play, Playbook } from './play.ts';
+import type { HostView, RoleContext, RoleUse } from './role.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTemplate, templatePath } from '../playbook/template.ts';
+import { renderTemplate, templatePath } from './template.ts';
 import { selected, unknownTags, type TagFilter } from './tags.ts';
 
 /** What planning needs from an inventory: kept narrow so the engine does not depend on how inventories load. */

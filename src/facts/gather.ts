@@ -1,6 +1,5 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
-import type { Probe } from '../engine/task.ts';
-import { runProbes } from '../engine/batch.ts';
+import { runProbes, type Probe } from '../connection/batch.ts';
 import type { Facts, InterfaceFact } from './types.ts';
 
 /** Everything facts need, as probes, so they cost one round trip. */

@@ -1,4 +1,4 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check } from '../connection/errors.ts';
 import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 import { describeKind, parsePathState, pathProbe, type PathState } from './path-state.ts';

@@ -1,4 +1,4 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check, trimStderr } from '../connection/errors.ts';
 import { passThrough, type TaskOptions } from './common.ts';
 import { parseKeyValues, unitName } from './unit-state.ts';

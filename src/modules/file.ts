@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { absolutePath, accountName, formatMode, ModuleArgumentError, parseMode, passThrough, type TaskOptions } from './common.ts';
 import { describeKind, metaDiffs, parsePathState, pathProbe, type PathState } from './path-state.ts';
 import { setMetadata, writeFileAtomic } from './write.ts';

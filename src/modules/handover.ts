@@ -1,6 +1,6 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check, trimStderr } from '../connection/errors.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 import { parseUnitState, unitCommand, unitName, unitProbe, type UnitState, type UnitView } from './unit-state.ts';

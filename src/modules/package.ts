@@ -1,6 +1,6 @@
 import semver from 'semver';
 import type { Connection } from '../connection/types.ts';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { CommandError, check, trimStderr } from '../connection/errors.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 

@@ -1,5 +1,5 @@
 import type { ExecResult } from '../connection/types.ts';
-import type { Probe } from '../engine/task.ts';
+import type { Probe } from '../task/task.ts';
 import { trimStderr } from '../connection/errors.ts';
 import { formatMode } from './common.ts';
 

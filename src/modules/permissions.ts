@@ -1,4 +1,4 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { absolutePath, accountName, formatMode, ModuleArgumentError, parseMode, passThrough, type TaskOptions } from './common.ts';
 import { describeKind, metaDiffs, parsePathState, pathProbe, type PathState } from './path-state.ts';
 import { setMetadata } from './write.ts';

@@ -1,4 +1,4 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 import { parseUnitState, unitCommand, unitName, unitProbe, type UnitCommand, type UnitState } from './unit-state.ts';
 

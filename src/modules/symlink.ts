@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { trimStderr } from '../connection/errors.ts';
 import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 import { describeKind, parsePathState, pathProbe, type PathState } from './path-state.ts';

@@ -1,7 +1,7 @@
 import type { ExecResult } from '../connection/types.ts';
 import type { Connection } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
-import type { Probe } from '../engine/task.ts';
+import type { Probe } from '../task/task.ts';
 import { check, trimStderr } from '../connection/errors.ts';
 import { ModuleArgumentError } from './common.ts';
 

@@ -1,5 +1,5 @@
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, Spinner, ANSI_ESCAPE_CODES } from 'listr2';
-import type { EngineEvent, EventSink } from './events.ts';
+import type { EngineEvent, EventSink } from '../engine/events.ts';
 import { redact } from '../vault/redact.ts';
 import { PlainRenderer, type PlainOptions } from './plain.ts';
 

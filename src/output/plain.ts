@@ -1,4 +1,4 @@
-import type { EngineEvent, EventSink } from './events.ts';
+import type { EngineEvent, EventSink } from '../engine/events.ts';
 import { redact } from '../vault/redact.ts';
 import { painter, type Paint } from './colors.ts';
 import { renderDiffs } from './diff.ts';

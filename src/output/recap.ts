@@ -1,4 +1,4 @@
-import type { HostStats } from './events.ts';
+import type { HostStats } from '../engine/events.ts';
 import { redact } from '../vault/redact.ts';
 
 export interface RecapOptions {

@@ -1,4 +1,4 @@
-import type { BatchContext, Play } from '../playbook/play.ts';
+import type { BatchContext, Play } from '../engine/play.ts';
 import type { Connection } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import { healthProblems, holder, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';

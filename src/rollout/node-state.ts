@@ -1,6 +1,6 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
-import { runProbes } from '../engine/batch.ts';
+import { runProbes } from '../connection/batch.ts';
 import type { PairSettings } from './settings.ts';
 
 /** What the gates know about one gateway at one moment; read only, never changed by reading. */

@@ -1,4 +1,4 @@
-import type { Task } from '../../src/engine/task.ts';
+import type { Task } from '../../src/task/task.ts';
 
 /**
  * A minimal task that keeps one line of text in a file: enough to drive the engine against a

@@ -6,8 +6,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { LocalConnection } from '../../src/connection/local.ts';
 import { absent, command, directory, file, pkg, service, symlink, sysctl } from '../../src/modules/index.ts';
 import { renderSysctlFile } from '../../src/modules/sysctl.ts';
-import { runProbes } from '../../src/engine/batch.ts';
-import type { AnyTask } from '../../src/engine/task.ts';
+import { runProbes } from '../../src/connection/batch.ts';
+import type { AnyTask } from '../../src/task/task.ts';
 import { makeFacts } from '../helpers/facts.ts';
 import { applyTask, readAndCompare } from '../helpers/run-task.ts';
 

@@ -5,12 +5,28 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { VaultIo, VaultOptions } from './cli.ts';
-import { VaultError } from './errors.ts';
-import { readInput, writeFileAtomic } from './fileio.ts';
-import { decryptVault, encryptVault, envelopeVaultId } from './format.ts';
-import { getVaultPassword } from './password.ts';
-import { isVaultText } from './types.ts';
+import { VaultError } from '../vault/errors.ts';
+import { readInput, writeFileAtomic } from '../vault/fileio.ts';
+import { decryptVault, encryptVault, envelopeVaultId } from '../vault/format.ts';
+import { getVaultPassword } from '../vault/password.ts';
+import { isVaultText } from '../vault/types.ts';
+
+/** The streams and environment of one vault command, so tests can drive it without a terminal. */
+export interface VaultIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface VaultOptions {
+  passwordFile?: string;
+  newPasswordFile?: string;
+  /** The label for the envelopes written (1.2); undefined writes 1.1. */
+  vaultId?: string;
+  newVaultId?: string;
+  output?: string;
+}
 
 const RAM_DIR = '/dev/shm';
 /** Signals that would otherwise end ts-play before the finally block removes the plaintext. */

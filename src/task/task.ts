@@ -1,10 +1,8 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
+import type { Probe } from '../connection/batch.ts';
 
-/** A read-only command whose output describes actual state. The engine batches the probes of a role into one round trip. */
-export interface Probe {
-  argv: string[];
-}
+export type { Probe };
 
 /** Before/after text of one file, for --diff. Secrets are scrubbed by the output layer, not here. */
 export interface FileDiff {

@@ -4,30 +4,16 @@
  * stderr and a non-zero code; decrypted content is only ever written where it was asked for.
  */
 import { parseArgs } from 'node:util';
-import { editVaultFile } from './cli-edit.ts';
-import { VaultError } from './errors.ts';
-import { fileExists, readInput, writeFileAtomic } from './fileio.ts';
-import { decryptVault, encryptVault, envelopeVaultId } from './format.ts';
-import { getVaultPassword, parseVaultId } from './password.ts';
-import { promptHidden } from './prompt.ts';
-import { redact } from './redact.ts';
-import { isVaultText } from './types.ts';
+import { editVaultFile, type VaultIo, type VaultOptions } from './vault-edit.ts';
 
-export interface VaultIo {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-}
-
-export interface VaultOptions {
-  passwordFile?: string;
-  newPasswordFile?: string;
-  /** The label for the envelopes written (1.2); undefined writes 1.1. */
-  vaultId?: string;
-  newVaultId?: string;
-  output?: string;
-}
+export type { VaultIo, VaultOptions };
+import { VaultError } from '../vault/errors.ts';
+import { fileExists, readInput, writeFileAtomic } from '../vault/fileio.ts';
+import { decryptVault, encryptVault, envelopeVaultId } from '../vault/format.ts';
+import { getVaultPassword, parseVaultId } from '../vault/password.ts';
+import { promptHidden } from '../vault/prompt.ts';
+import { redact } from '../vault/redact.ts';
+import { isVaultText } from '../vault/types.ts';
 
 export const VAULT_USAGE = `usage: ts-play vault COMMAND [options]
   encrypt FILE...        encrypt in place (or --output FILE, "-" for stdout)

@@ -1,6 +1,10 @@
-import type { Connection, ExecResult } from '../connection/types.ts';
-import { quoteArgv, unquoteArgv } from '../connection/quote.ts';
-import type { Probe } from './task.ts';
+import type { Connection, ExecResult } from './types.ts';
+import { quoteArgv, unquoteArgv } from './quote.ts';
+
+/** A read-only command whose output describes actual state. The engine batches the probes of a role into one round trip. */
+export interface Probe {
+  argv: string[];
+}
 
 /**
  * Runs many read-only probes in one round trip: one `sh` on the host runs each probe with

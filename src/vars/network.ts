@@ -1,4 +1,4 @@
-import { required } from '../../src/playbook/index.ts';
+import { required } from '../inventory/required.ts';
 
 /**
  * The gateway pair's addressing, shared by every HA role (nftables, keepalived, conntrackd,
@@ -40,6 +40,51 @@ export const networkDefaults = {
 };
 
 export type NetworkVars = typeof networkDefaults;
+
+/**
+ * How the VIPs move and where keepalived keeps its state: keepalived owns these, and the roles
+ * that restart a daemon through a VIP handover (conntrackd, hardening) read the same ones.
+ */
+export const vipDefaults = {
+  /** arp: keepalived moves both VIPs (GARP); bgp: the WAN VIP sits on lo and BGP moves it. */
+  keepalived_vip_mode: 'arp' as 'arp' | 'bgp',
+  keepalived_state_dir: '/run/ha-notify',
+};
+
+export type VipVars = typeof vipDefaults;
+
+/**
+ * The VIPs that move by ARP, each with the peer's address on its link: what a handover watches
+ * to see the peer answer for them. In bgp mode the WAN VIP sits on lo on both nodes.
+ */
+export function handoverVips(v: Pick<NetworkVars, 'lan_vip' | 'wan_vip' | 'peer_lan_address' | 'peer_wan_address'> & { keepalived_vip_mode?: string }) {
+  const out = [{ vip: ipOf(v.lan_vip), peer: ipOf(v.peer_lan_address) }];
+  if (v.keepalived_vip_mode !== 'bgp') out.push({ vip: ipOf(v.wan_vip), peer: ipOf(v.peer_wan_address) });
+  return out;
+}
+
+/**
+ * The pair's handover settings of a host whose roles do not declare the network variables
+ * (hardening runs on every host): undefined unless the host is a gateway, i.e. its merged
+ * variables give both VIPs and both peers.
+ */
+export function gatewayHandover(vars: Record<string, unknown>): { vips: ReturnType<typeof handoverVips>; stateDir?: string; conntrackdConfig?: string } | undefined {
+  const keys = ['lan_vip', 'wan_vip', 'peer_lan_address', 'peer_wan_address'] as const;
+  if (!keys.every((k) => typeof vars[k] === 'string')) return undefined;
+  const str = (k: string) => (typeof vars[k] === 'string' ? (vars[k] as string) : undefined);
+  const stateDir = str('keepalived_state_dir');
+  const conntrackdConfig = str('conntrackd_config');
+  return {
+    vips: handoverVips({ ...(vars as Record<(typeof keys)[number], string>), keepalived_vip_mode: str('keepalived_vip_mode') ?? vipDefaults.keepalived_vip_mode }),
+    ...(stateDir ? { stateDir } : {}),
+    ...(conntrackdConfig ? { conntrackdConfig } : {}),
+  };
+}
+
+/** Interface names go into sysctl keys with dots written as slashes (eth0.100 -> eth0/100). */
+export function ifaceKey(iface: string): string {
+  return iface.replace(/\./g, '/');
+}
 
 /** Address part of a CIDR string. */
 export function ipOf(cidr: string): string {

@@ -1,4 +1,4 @@
-import type { FileDiff } from '../engine/task.ts';
+import type { FileDiff } from '../task/task.ts';
 
 export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed';
 

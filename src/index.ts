@@ -1,0 +1,33 @@
+/**
+ * ts-play's public API: everything a playbook or a role imports, by package name
+ * (`import { defineRole, file, required } from 'ts-play'`), whether the role ships here under
+ * roles/ or in a package of its own. A role that needs something not exported here is the
+ * signal to export it, not to reach into src/: layers below may move, this entry stays.
+ */
+
+// Playbooks and roles.
+export { definePlaybook, type Play, type Playbook, type BatchContext, type BatchHook } from './engine/play.ts';
+export { defineRole, type RoleDef, type RoleUse, type RoleFactory, type RoleContext, type HostView } from './engine/role.ts';
+export { required } from './inventory/required.ts';
+
+// The task contract, for a role or package that writes a module of its own (a control-side
+// module, e.g. one calling a cloud API, implements the same Task).
+export type { Task, AnyTask, Comparison, ApplyOutcome, ApplyEnv, FileDiff, RenderedFile, Probe } from './task/task.ts';
+export type { Connection, ExecResult, ExecOptions } from './connection/types.ts';
+export { quote, quoteArgv } from './connection/quote.ts';
+export type { Facts, InterfaceFact } from './facts/types.ts';
+
+// The built-in modules.
+export * from './modules/index.ts';
+
+// Variables several roles share, typed once: the pair's network and management access.
+export * from './vars/network.ts';
+export * from './vars/access.ts';
+
+// Rollout safety for the gateway pair (play hooks) and the drill book.
+export * from './rollout/index.ts';
+export { defineDrill, type DrillBook } from './rollout/drill-book.ts';
+
+// Alert rules and their thresholds, shared by the monitoring role and the generator.
+export { renderRules, RULE_FILE_NAME } from './observability/rules.ts';
+export { configWith, checkOverrides, durationSeconds, type AlertName, type ObservabilityConfig, type Thresholds } from './observability/config.ts';
