@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../base/errors.ts';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface PlayArgs {
   playbook: string;

@@ -11,6 +11,7 @@ import { JsonSink } from '../output/json.ts';
 import { exitCode, EXIT_FAILED } from '../output/recap.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { lazyDecryptor } from '../session/vault-password.ts';
+import { escapeControl } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
 
 function listing(args: PlayArgs, plans: PlayPlan[]): string {
@@ -39,7 +40,7 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
 export async function playCommand(args: PlayArgs): Promise<number> {
   const decryptor = lazyDecryptor(args.vaultPasswordFile);
   const inventory = await openInventory(args.inventories, decryptor);
-  for (const w of inventory.warnings) process.stderr.write(redact(`[WARN] ${w}\n`));
+  for (const w of inventory.warnings) process.stderr.write(redact(`[WARN] ${escapeControl(w)}\n`));
   const extraVars = await parseExtraVars(args.extraVars, process.cwd(), decryptor);
   const book = await loadPlaybook(args.playbook);
   const plans = planPlaybook(book, inventory.source, {
@@ -71,7 +72,7 @@ export async function playCommand(args: PlayArgs): Promise<number> {
   }
   const code = exitCode(summary.stats);
   if (summary.stopped) {
-    process.stderr.write(redact(`ts-play: rollout stopped: ${summary.stopped}\n`));
+    process.stderr.write(redact(`ts-play: rollout stopped: ${escapeControl(summary.stopped)}\n`));
     return code === 0 ? EXIT_FAILED : code;
   }
   return code;

@@ -4,6 +4,7 @@
  * stderr and a non-zero code; decrypted content is only ever written where it was asked for.
  */
 import { parseArgs } from 'node:util';
+import { EXIT_BAD_INPUT, TsPlayError, errorText } from '../base/errors.ts';
 import { editVaultFile, type VaultIo, type VaultOptions } from './vault-edit.ts';
 
 export type { VaultIo, VaultOptions };
@@ -200,8 +201,7 @@ export async function vaultCommand(argv: string[], io: Partial<VaultIo> = {}): P
     return await run(argv, full);
   } catch (err) {
     // Exit 1 for any bad input, as the main CLI does; 2 means a host failed there.
-    const message = err instanceof Error ? err.message : String(err);
-    full.stderr.write(`ts-play vault: ${redact(message)}\n`);
-    return 1;
+    full.stderr.write(`ts-play vault: ${redact(errorText(err))}\n`);
+    return err instanceof TsPlayError ? err.exitCode : EXIT_BAD_INPUT;
   }
 }

@@ -5,6 +5,7 @@ import type { EventSink, HostStats, TaskStatus } from './events.ts';
 import type { AnyTask, ApplyEnv, Comparison, FileDiff } from '../task/task.ts';
 import type { HostPlan, PlannedRole } from './plan.ts';
 import { runProbes } from '../connection/batch.ts';
+import { TsPlayError, EXIT_FAILED } from '../base/errors.ts';
 
 export interface HostRunOptions {
   check: boolean;
@@ -18,7 +19,11 @@ export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, roundTrips: 0 };
 }
 
-class TaskFailed extends Error {}
+class TaskFailed extends TsPlayError {
+  constructor(reason: string) {
+    super(reason, { exitCode: EXIT_FAILED });
+  }
+}
 
 /**
  * Applies one host's roles in order. State is read in as few round trips as possible: one
