@@ -33,6 +33,8 @@ export type EngineEvent =
       warnings?: string[];
       handler?: boolean;
       check: boolean;
+      /** Check mode: the change waits for an earlier one (the package that brings the unit). */
+      dependsOnEarlierChange?: boolean;
     }
   | { type: 'unreachable'; host: string; reason: string }
   | { type: 'host-failed'; host: string; reason: string }

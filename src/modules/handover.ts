@@ -35,7 +35,7 @@ export interface HandoverState {
 }
 
 export interface HandoverPlan {
-  mode: 'missing' | 'start' | 'restart' | 'handover';
+  mode: 'start' | 'restart' | 'handover';
   daemonReload: boolean;
 }
 
@@ -176,7 +176,7 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
       if ('error' in s.unit) return { status: 'fail', reason: s.unit.error };
       if (facts.init !== 'systemd') return { status: 'fail', reason: `handoverRestart drives keepalived through systemd; this host runs ${facts.init}` };
       const u: UnitView = s.unit;
-      if (!u.exists) return { status: 'change', reason: `unit ${unit} not present yet (would restart)`, plan: { mode: 'missing', daemonReload: false } };
+      if (!u.exists) return { status: 'depends', reason: `unit ${unit} not present yet (would restart)` };
       if (!u.active) return { status: 'change', reason: `start (${u.activeText})`, plan: { mode: 'start', daemonReload: u.needReload } };
       if (watch.length && s.startedAt !== undefined && (!s.changed || s.startedAt > s.changed.mtime)) {
         return { status: 'ok', reason: `${unit} started after the last change${s.changed ? ` of ${s.changed.path}` : ''}: nothing to restart` };
@@ -188,7 +188,6 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
       return { status: 'change', reason: `restart ${unit}${why} (no VIPs here)`, plan: { mode: 'restart', daemonReload: u.needReload } };
     },
     async apply(conn, plan, facts) {
-      if (plan.mode === 'missing') throw new Error(`${conn.host}: unit ${unit} not found`);
       if (plan.daemonReload) await unitCommand(conn, facts.init, unit, 'daemon-reload');
       if (plan.mode === 'start') await unitCommand(conn, facts.init, unit, 'start');
       else if (plan.mode === 'restart') await unitCommand(conn, facts.init, unit, 'restart');

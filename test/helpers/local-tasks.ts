@@ -50,3 +50,25 @@ export function failing(reason: string): Task<null, null> {
     },
   };
 }
+
+/**
+ * Wants a file to carry a mark, but the file itself comes from an earlier task: while it is
+ * missing the comparison depends on that earlier change (as a service on its package).
+ */
+export function markInFile(path: string, mark: string, name = `mark ${path}`): Task<string | null, null> {
+  return {
+    module: 'test-mark',
+    name,
+    probes: () => [{ argv: ['cat', path] }],
+    parse: ([r]) => (r!.code === 0 ? r!.stdout : null),
+    compare: (actual) =>
+      actual === null
+        ? { status: 'depends', reason: `${path} not present yet` }
+        : actual.includes(mark)
+          ? { status: 'ok', reason: 'marked' }
+          : { status: 'change', reason: 'add the mark', plan: null },
+    async apply(conn) {
+      await conn.exec(['sh', '-c', 'echo "$1" >> "$2"', 'sh', mark, path]);
+    },
+  };
+}
