@@ -15,7 +15,14 @@ export { required } from './inventory/required.ts';
 export type { Task, AnyTask, Comparison, ApplyOutcome, ApplyEnv, FileDiff, RenderedFile, Probe } from './task/task.ts';
 export type { Connection, ExecResult, ExecOptions } from './connection/types.ts';
 export { quote, quoteArgv } from './connection/quote.ts';
-export type { Facts, InterfaceFact } from './facts/types.ts';
+export type { Facts } from './facts/types.ts';
+
+// Facts: one probe and one parser per kind of host state, for modules, gates and drills alike.
+export { parseKeyValues, parseKeyValueBlocks, keyValues } from './facts/keyvalue.ts';
+export { ADDRESSES_PROBE, parseIpv4Addresses } from './facts/addresses.ts';
+export { unitProbe, unitsProbe, parseUnitState, parseUnits, type UnitView, type UnitState } from './facts/units.ts';
+export { packagesProbe, parseDpkgQuery, isInstalled, type InstalledPackage, type PackageState } from './facts/packages.ts';
+export { conntrackdStatsProbe, parseConntrackdStats, type ConntrackdStats } from './facts/conntrackd.ts';
 
 // The built-in modules.
 export * from './modules/index.ts';

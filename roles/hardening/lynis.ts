@@ -1,4 +1,4 @@
-import { type ExecResult, type Task } from 'ts-play';
+import { keyValues, type ExecResult, type Task } from 'ts-play';
 
 export interface LynisArgs {
   minIndex: number;
@@ -50,7 +50,7 @@ exit 0`;
 
 /** lynis-report.dat: key=value lines, `warning[]=TEST-ID|text|details|solution`. */
 export function parseLynisReport(lines: string[]): LynisReport {
-  const kv = (k: string) => lines.filter((l) => l.startsWith(`${k}=`)).map((l) => l.slice(k.length + 1));
+  const kv = (k: string) => keyValues(lines.join('\n'), k);
   const index = kv('hardening_index')[0];
   return {
     ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}),

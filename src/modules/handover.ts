@@ -3,7 +3,11 @@ import type { Facts } from '../facts/types.ts';
 import type { Task } from '../task/task.ts';
 import { check, trimStderr } from '../connection/errors.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
-import { parseUnitState, unitCommand, unitName, unitProbe, type UnitState, type UnitView } from './unit-state.ts';
+import { parseUnitState, unitProbe, type UnitState, type UnitView } from '../facts/units.ts';
+import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
+import { conntrackdStatsProbe, parseConntrackdStats } from '../facts/conntrackd.ts';
+import { parseKeyValues } from '../facts/keyvalue.ts';
+import { unitCommand, unitName } from './unit-state.ts';
 import { FORGET_NEIGHBOURS, NODE_HEALTH, PEER_OWNS, STARTED_PROBE } from './handover-scripts.ts';
 
 export interface HandoverRestartArgs extends TaskOptions {
@@ -70,10 +74,6 @@ function parseStarted(r: ExecResult | undefined): Pick<HandoverState, 'startedAt
   return { ...(startedAt !== undefined ? { startedAt } : {}), ...(changed ? { changed } : {}) };
 }
 
-function keyValues(s: string): Record<string, string> {
-  return Object.fromEntries(s.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
-}
-
 /**
  * For handlers of changes that only a restart applies (conntrackd.conf, the notify script, a
  * systemd drop-in). On a node without the VIPs: a plain restart. On the VIP holder: keepalived
@@ -101,9 +101,8 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
 
   /** Received sync packets, to tell a live peer from none (FTFW sends alive messages every second). */
   async function syncReceived(conn: Connection): Promise<number | undefined> {
-    const r = await conn.exec(['conntrackd', '-C', conf, '-s']);
-    const m = /(\d+) Pckts recv/.exec(r.stdout);
-    return r.code === 0 && m ? Number(m[1]) : undefined;
+    const r = await conn.exec(conntrackdStatsProbe(conf).argv);
+    return r.code === 0 ? parseConntrackdStats(r.stdout).packetsReceived : undefined;
   }
 
   async function until(conn: Connection, timeoutSec: number, probe: () => Promise<string | undefined>): Promise<string | undefined> {
@@ -147,7 +146,7 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
     const since = Number((await check(conn, ['date', '+%s'])).stdout.trim());
     await unitCommand(conn, facts.init, keepalived, 'start');
     const sick = await until(conn, healthy, async () => {
-      const kv = keyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
+      const kv = parseKeyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
       const problems = [
         kv.keepalived !== 'active' ? `${keepalived} is ${kv.keepalived ?? 'unknown'}` : '',
         kv.conntrackd !== 'ok' ? 'conntrackd does not answer' : '',
@@ -164,12 +163,12 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
     module: 'handoverRestart',
     ...passThrough(args, `restart ${unit}, handing the VIPs over first if this node holds them`),
     probes: (facts) => [
-      { argv: ['ip', '-o', '-4', 'addr', 'show'] },
+      ADDRESSES_PROBE,
       unitProbe(unit, facts),
       { argv: ['sh', '-c', STARTED_PROBE, 'sh', unit, ...watch] },
     ],
     parse: ([addr, u, started], facts) => {
-      const have = new Set([...(addr?.stdout ?? '').matchAll(/\sinet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]));
+      const have = new Set(parseIpv4Addresses(addr?.stdout ?? ''));
       return { unit: parseUnitState(unit, u, facts), holds: vipList.filter((v) => have.has(v)), ...parseStarted(started) };
     },
     compare(s, facts) {

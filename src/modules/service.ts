@@ -1,6 +1,7 @@
 import type { Task } from '../task/task.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
-import { parseUnitState, unitCommand, unitName, unitProbe, type UnitCommand, type UnitState } from './unit-state.ts';
+import { parseUnitState, unitProbe, type UnitState } from '../facts/units.ts';
+import { unitCommand, unitName, type UnitCommand } from './unit-state.ts';
 
 export interface ServiceArgs extends TaskOptions {
   /** Unit name ("keepalived" or "keepalived.service"); the init script's name on sysvinit hosts. */
