@@ -28,8 +28,10 @@ export { conntrackdStatsProbe, parseConntrackdStats, type ConntrackdStats } from
 export * from './modules/index.ts';
 
 // Variables several roles share, typed once: the pair's network and management access.
+export * from './vars/ip.ts';
 export * from './vars/network.ts';
 export * from './vars/access.ts';
+export * from './vars/checks.ts';
 
 // Rollout safety for the gateway pair (play hooks) and the drill book.
 export * from './rollout/index.ts';

@@ -1,4 +1,4 @@
-import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, handoverVips } from 'ts-play';
+import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, handoverVips, portNumber, validateManagement } from 'ts-play';
 import { defaults, type ConntrackdVars } from './defaults.ts';
 
 /**
@@ -38,10 +38,7 @@ function validate(v: ConntrackdVars, host: HostView): string[] {
   } else if (v.conntrackd_hash_limit < 2 * max.value) {
     errors.push(`conntrackd_hash_limit ${v.conntrackd_hash_limit} is less than 2 x ${max.name} (${2 * max.value}): the cache would refuse entries the kernel holds`);
   }
-  if (!Number.isInteger(v.conntrackd_port) || v.conntrackd_port < 1 || v.conntrackd_port > 65535) {
-    errors.push(`conntrackd_port must be 1..65535, got ${v.conntrackd_port}`);
-  }
-  if (!isIpv4(ipOf(v.mgmt_address))) errors.push(`mgmt_address must be an IPv4 address, got "${v.mgmt_address}"`);
+  errors.push(...portNumber('conntrackd_port', v.conntrackd_port), ...validateManagement(v));
   for (const a of v.conntrackd_ignore_extra) if (!isIpv4(a)) errors.push(`conntrackd_ignore_extra: "${a}" is not an IPv4 address`);
   for (const p of v.conntrackd_protocols) if (!PROTOCOLS.has(p.toUpperCase())) errors.push(`conntrackd_protocols: unknown protocol "${p}"`);
   for (const p of ['TCP', 'UDP']) {

@@ -1,4 +1,4 @@
-import { defineRole, directory, file, pkg, sysctl, quote, isIpv4, systemUser } from 'ts-play';
+import { absolutePath, defineRole, directory, file, pkg, sysctl, quote, isIpv4, systemUser } from 'ts-play';
 import { defaults, type HealthcheckVars } from './defaults.ts';
 
 export const HA_CHECK_PATH = '/usr/local/sbin/ha-check.sh';
@@ -25,7 +25,7 @@ function validate(v: HealthcheckVars): string[] {
   if (!Number.isInteger(v.healthcheck_http_status) || v.healthcheck_http_status < 100 || v.healthcheck_http_status > 599) {
     errors.push(`healthcheck_http_status must be an HTTP status 100..599, got ${v.healthcheck_http_status}`);
   }
-  if (!v.healthcheck_state_dir.startsWith('/')) errors.push(`healthcheck_state_dir must be absolute, got "${v.healthcheck_state_dir}"`);
+  errors.push(...absolutePath('healthcheck_state_dir', v.healthcheck_state_dir));
   return errors;
 }
 

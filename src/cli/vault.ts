@@ -3,8 +3,8 @@
  * argv is what follows `vault` on the command line. Errors end the command with one line on
  * stderr and a non-zero code; decrypted content is only ever written where it was asked for.
  */
-import { parseArgs } from 'node:util';
 import { EXIT_BAD_INPUT, TsPlayError, errorText } from '../base/errors.ts';
+import { parseCommandLine } from './options.ts';
 import { editVaultFile, type VaultIo, type VaultOptions } from './vault-edit.ts';
 
 export type { VaultIo, VaultOptions };
@@ -33,25 +33,14 @@ options:
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function parse(argv: string[]): { command: string | undefined; args: string[]; opts: VaultOptions; help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'vault-password-file': { type: 'string' },
-        'new-vault-password-file': { type: 'string' },
-        'vault-id': { type: 'string' },
-        'new-vault-id': { type: 'string' },
-        output: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    // Node's message goes on to explain `--`; the first sentence is what the user needs.
-    throw new VaultError('usage', (err as Error).message.split(/\.\s/)[0] ?? 'bad arguments');
-  }
+  const parsed = parseCommandLine(argv, {
+    'vault-password-file': { type: 'string' },
+    'new-vault-password-file': { type: 'string' },
+    'vault-id': { type: 'string' },
+    'new-vault-id': { type: 'string' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const v = parsed.values;
   const opts: VaultOptions = {};
   if (v['vault-password-file'] !== undefined) opts.passwordFile = v['vault-password-file'];

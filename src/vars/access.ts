@@ -1,4 +1,5 @@
 import { required } from '../inventory/required.ts';
+import { ipv4Address } from './checks.ts';
 
 /**
  * How the control side reaches a host: Ansible's connection variables, so an existing
@@ -28,3 +29,7 @@ export const managementDefaults = {
 };
 
 export type ManagementVars = typeof managementDefaults;
+
+export function validateManagement(v: ManagementVars): string[] {
+  return ipv4Address('mgmt_address', v.mgmt_address);
+}

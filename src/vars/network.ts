@@ -1,4 +1,6 @@
 import { required } from '../inventory/required.ts';
+import { portNumber } from './checks.ts';
+import { inSubnet, ipOf, isCidr, isIpv4, networkOf } from './ip.ts';
 
 /**
  * The gateway pair's addressing, shared by every HA role (nftables, keepalived, conntrackd,
@@ -86,51 +88,6 @@ export function ifaceKey(iface: string): string {
   return iface.replace(/\./g, '/');
 }
 
-/** Address part of a CIDR string. */
-export function ipOf(cidr: string): string {
-  return cidr.split('/')[0]!;
-}
-
-export function prefixOf(cidr: string): number {
-  return Number(cidr.split('/')[1] ?? 32);
-}
-
-function toInt(ip: string): number {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-}
-
-function fromInt(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export function isIpv4(ip: string): boolean {
-  try {
-    toInt(ip);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function isCidr(cidr: string): boolean {
-  const [ip, len, extra] = cidr.split('/');
-  const n = Number(len);
-  return extra === undefined && ip !== undefined && isIpv4(ip) && Number.isInteger(n) && n >= 0 && n <= 32;
-}
-
-/** The network a CIDR address belongs to, e.g. 198.18.1.2/24 -> 198.18.1.0/24. */
-export function networkOf(cidr: string): string {
-  const len = prefixOf(cidr);
-  const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
-  return `${fromInt((toInt(ipOf(cidr)) & mask) >>> 0)}/${len}`;
-}
-
-export function inSubnet(ip: string, cidr: string): boolean {
-  return networkOf(`${ip}/${prefixOf(cidr)}`) === networkOf(cidr);
-}
-
 /**
  * Checks shared by every HA role: well-formed addresses, VIPs and peers inside their subnets,
  * a VIP that is not a node address. Each message names the variable.
@@ -159,7 +116,7 @@ export function validateNetwork(v: NetworkVars): string[] {
   if (v.sync_tunnel === 'wireguard') {
     if (!v.synctunnel_underlay_interface) errors.push('synctunnel_underlay_interface is required with sync_tunnel: wireguard');
     if (!isIpv4(v.synctunnel_peer_underlay_address)) errors.push(`synctunnel_peer_underlay_address must be an IPv4 address with sync_tunnel: wireguard, got "${v.synctunnel_peer_underlay_address}"`);
-    if (!Number.isInteger(v.synctunnel_port) || v.synctunnel_port < 1 || v.synctunnel_port > 65535) errors.push(`synctunnel_port must be a UDP port, got ${v.synctunnel_port}`);
+    errors.push(...portNumber('synctunnel_port', v.synctunnel_port));
   }
   if (v.node_role_preferred !== 'master' && v.node_role_preferred !== 'backup') errors.push(`node_role_preferred must be "master" or "backup", got "${v.node_role_preferred}"`);
   return errors;
