@@ -22,6 +22,7 @@ export { parseKeyValues, parseKeyValueBlocks, keyValues } from './facts/keyvalue
 export { ADDRESSES_PROBE, parseIpv4Addresses } from './facts/addresses.ts';
 export { unitProbe, unitsProbe, parseUnitState, parseUnits, type UnitView, type UnitState } from './facts/units.ts';
 export { packagesProbe, parseDpkgQuery, isInstalled, type InstalledPackage, type PackageState } from './facts/packages.ts';
+export { pathProbe, parsePathState, readPath, type PathState, type PathMeta } from './facts/paths.ts';
 export { conntrackdStatsProbe, parseConntrackdStats, type ConntrackdStats } from './facts/conntrackd.ts';
 
 // The built-in modules.
