@@ -33,6 +33,7 @@ export * from './vars/ip.ts';
 export * from './vars/network.ts';
 export * from './vars/access.ts';
 export * from './vars/checks.ts';
+export * from './vars/conntrack.ts';
 
 // Rollout safety for the gateway pair (play hooks) and the drill book.
 export * from './rollout/index.ts';

@@ -1,4 +1,4 @@
-import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, handoverVips, portNumber, validateManagement } from 'ts-play';
+import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, handoverVips, kernelConntrackMax, portNumber, validateManagement } from 'ts-play';
 import { defaults, type ConntrackdVars } from './defaults.ts';
 
 /**
@@ -17,10 +17,7 @@ const PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'SCTP', 'DCCP', 'UDPLITE', 'GRE
 
 /** The kernel's conntrack limit as inventory gives it: the sysctl role's variable wins. */
 export function conntrackMax(v: ConntrackdVars, host: HostView): { name: string; value: unknown } {
-  for (const name of ['sysctl_conntrack_max', 'nf_conntrack_max']) {
-    if (host.vars[name] !== undefined) return { name, value: host.vars[name] };
-  }
-  return { name: 'conntrackd_nf_conntrack_max', value: v.conntrackd_nf_conntrack_max };
+  return kernelConntrackMax(host.vars, { name: 'conntrackd_nf_conntrack_max', value: v.conntrackd_nf_conntrack_max });
 }
 
 /** Flows from or to these are not synced: the node's own traffic and the VIPs. */
