@@ -3,7 +3,7 @@
 // parts that need systemd or the gateway's packages (sandbox drop-ins, lynis, HA paths) are off.
 // Its Ansible twin is bench/ansible/light.yml. Run by bench/run.ts on the lab's light hosts:
 //   ts-play bench/light.ts -i .lab/light.yml -f 50
-import { definePlaybook } from '../src/playbook/index.ts';
+import { definePlaybook } from 'ts-play';
 import { sysctl } from '../roles/sysctl/index.ts';
 import { arp } from '../roles/arp/index.ts';
 import { hardening } from '../roles/hardening/index.ts';

@@ -1,7 +1,7 @@
 // Chaos and acceptance drills (issue 8): `ts-play drill playbooks/drill.ts -i inventory/lab.yml`.
 // Order matters only for time: the long ones (reboot, flap, stress) come last. Each scenario starts
 // from and returns to the converged lab (preferred master holding the VIPs).
-import { defineDrill } from '../src/drill/playbook.ts';
+import { defineDrill } from 'ts-play';
 
 export default defineDrill({
   scenarios: [

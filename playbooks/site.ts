@@ -4,7 +4,7 @@
 // that its peer could take over and that conntrack sync is current, and a gate after it waits
 // until the node is healthy and back in its role (src/rollout, docs/rollout.md). --check runs
 // the same gates as a read-only health check of the pair.
-import { definePlaybook } from '../src/playbook/index.ts';
+import { definePlaybook, gatewayPair } from 'ts-play';
 import { sysctl } from '../roles/sysctl/index.ts';
 import { arp } from '../roles/arp/index.ts';
 import { nftables } from '../roles/nftables/index.ts';
@@ -17,7 +17,6 @@ import { hardening } from '../roles/hardening/index.ts';
 import { defaults as keepalivedDefaults } from '../roles/keepalived/defaults.ts';
 import { defaults as healthcheckDefaults } from '../roles/healthcheck/defaults.ts';
 import { defaults as conntrackdDefaults } from '../roles/conntrackd/defaults.ts';
-import { gatewayPair } from '../src/rollout/index.ts';
 import { monitoringPlay } from './monitoring.ts';
 
 // Hooks see inventory, play and -e variables: the roles' defaults fill in the rest.

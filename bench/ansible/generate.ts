@@ -11,11 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { openInventory } from '../../src/cli/inventory-source.ts';
-import { lazyDecryptor } from '../../src/cli/vault-password.ts';
-import { loadPlaybook } from '../../src/playbook/load.ts';
-import { planPlaybook } from '../../src/engine/plan.ts';
-import { parseExtraVars } from '../../src/inventory/extra-vars.ts';
+import { planFromOptions } from '../../src/session/plan.ts';
 import { procPath } from '../../src/modules/sysctl.ts';
 import { extractSpec, stubFacts, type TwinSpec } from './extract.ts';
 
@@ -49,11 +45,15 @@ export function varsDocument(spec: TwinSpec): Record<string, unknown> {
 
 /** Writes OUT/<host>/ for every host the limit selects; returns each host's spec. */
 export async function generate(o: GenerateOptions): Promise<Map<string, TwinSpec>> {
-  const decryptor = lazyDecryptor(process.env.TSPLAY_VAULT_PASSWORD_FILE);
-  const inventory = await openInventory(o.inventories, decryptor);
-  const extraVars = await parseExtraVars(o.extraVars ?? [], process.cwd(), decryptor);
-  const book = await loadPlaybook(o.playbook);
-  const plans = planPlaybook(book, inventory.source, { tags: { tags: [], skipTags: o.skipTags ?? [] }, limit: o.limit, extraVars });
+  const passwordFile = process.env.TSPLAY_VAULT_PASSWORD_FILE;
+  const { plans } = await planFromOptions({
+    playbook: o.playbook,
+    inventories: o.inventories,
+    ...(passwordFile ? { vaultPasswordFile: passwordFile } : {}),
+    extraVars: o.extraVars ?? [],
+    skipTags: o.skipTags ?? [],
+    limit: o.limit,
+  });
   const facts = stubFacts(o.init ?? 'systemd');
   const out = resolve(o.out);
   mkdirSync(out, { recursive: true, mode: 0o700 });

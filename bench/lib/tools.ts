@@ -2,7 +2,7 @@
  * One timed run of each tool, as a user would start it: ts-play through bin/ts-play.js, Ansible
  * through ansible-playbook. Wall time is measured around the whole process.
  */
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../src/base/process.ts';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,22 +19,9 @@ export interface RunResult {
   recap: Map<string, Record<string, number>>;
 }
 
-export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 1_800_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      resolve({ seconds, code: code ?? 1, stdout, stderr, recap: parseRecap(stdout) });
-    });
-  });
+export async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 1_800_000): Promise<RunResult> {
+  const r = await runProcess([cmd, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeoutMs });
+  return { seconds: r.durationMs / 1000, code: r.code, stdout: r.stdout, stderr: r.stderr, recap: parseRecap(r.stdout) };
 }
 
 /** `host : k=v k=v ...` lines, the recap format of both tools (Ansible pads with spaces). */

@@ -1,6 +1,4 @@
-import { defineRole } from '../../src/playbook/index.ts';
-import { sysctl } from '../../src/modules/index.ts';
-import { ifaceKey } from '../sysctl/keys.ts';
+import { defineRole, ifaceKey, sysctl } from 'ts-play';
 import { arpDefaults, type ArpVars } from './defaults.ts';
 
 const IFACE = /^[A-Za-z0-9_.@-]{1,15}$/;

@@ -1,10 +1,11 @@
-import { networkDefaults } from '../common/network.ts';
-import { required } from '../../src/playbook/index.ts';
+import { managementDefaults, networkDefaults, vipDefaults } from 'ts-play';
 
 export const defaults = {
   ...networkDefaults,
-  /** This node's management address (plain IP): ignored by the sync filter like the other own addresses. */
-  mgmt_address: required.string(),
+  /** The management address is ignored by the sync filter like the other own addresses. */
+  ...managementDefaults,
+  /** keepalived's: a restart hands the VIPs over the way keepalived moves them. */
+  ...vipDefaults,
   /** UDP port of the FTFW sync channel on the dedicated link. */
   conntrackd_port: 3780,
   /** Must be >= 2 x the kernel's nf_conntrack_max (validated against the sysctl role's value). */

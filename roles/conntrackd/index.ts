@@ -1,9 +1,5 @@
-import { defineRole, type HostView } from '../../src/playbook/index.ts';
-import { command, directory, file, pkg, service } from '../../src/modules/index.ts';
-import { ipOf, isIpv4, validateNetwork } from '../common/network.ts';
+import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, handoverVips, kernelConntrackMax, portNumber, validateManagement } from 'ts-play';
 import { defaults, type ConntrackdVars } from './defaults.ts';
-import { handoverRestart } from '../../src/modules/handover.ts';
-import { handoverVips } from '../keepalived/index.ts';
 
 /**
  * conntrackd has no config-test switch. Its client mode (-s) parses the whole file with the
@@ -21,10 +17,7 @@ const PROTOCOLS = new Set(['TCP', 'UDP', 'ICMP', 'SCTP', 'DCCP', 'UDPLITE', 'GRE
 
 /** The kernel's conntrack limit as inventory gives it: the sysctl role's variable wins. */
 export function conntrackMax(v: ConntrackdVars, host: HostView): { name: string; value: unknown } {
-  for (const name of ['sysctl_conntrack_max', 'nf_conntrack_max']) {
-    if (host.vars[name] !== undefined) return { name, value: host.vars[name] };
-  }
-  return { name: 'conntrackd_nf_conntrack_max', value: v.conntrackd_nf_conntrack_max };
+  return kernelConntrackMax(host.vars, { name: 'conntrackd_nf_conntrack_max', value: v.conntrackd_nf_conntrack_max });
 }
 
 /** Flows from or to these are not synced: the node's own traffic and the VIPs. */
@@ -42,10 +35,7 @@ function validate(v: ConntrackdVars, host: HostView): string[] {
   } else if (v.conntrackd_hash_limit < 2 * max.value) {
     errors.push(`conntrackd_hash_limit ${v.conntrackd_hash_limit} is less than 2 x ${max.name} (${2 * max.value}): the cache would refuse entries the kernel holds`);
   }
-  if (!Number.isInteger(v.conntrackd_port) || v.conntrackd_port < 1 || v.conntrackd_port > 65535) {
-    errors.push(`conntrackd_port must be 1..65535, got ${v.conntrackd_port}`);
-  }
-  if (!isIpv4(ipOf(v.mgmt_address))) errors.push(`mgmt_address must be an IPv4 address, got "${v.mgmt_address}"`);
+  errors.push(...portNumber('conntrackd_port', v.conntrackd_port), ...validateManagement(v));
   for (const a of v.conntrackd_ignore_extra) if (!isIpv4(a)) errors.push(`conntrackd_ignore_extra: "${a}" is not an IPv4 address`);
   for (const p of v.conntrackd_protocols) if (!PROTOCOLS.has(p.toUpperCase())) errors.push(`conntrackd_protocols: unknown protocol "${p}"`);
   for (const p of ['TCP', 'UDP']) {
@@ -85,8 +75,7 @@ export const conntrackd = defineRole<ConntrackdVars>({
     'restart conntrackd': [
       handoverRestart({
         name: 'restart conntrackd', unit: 'conntrackd', conntrackdConfig: ctx.vars.conntrackd_config, watch: [ctx.vars.conntrackd_config],
-        vips: handoverVips({ ...ctx.vars, keepalived_vip_mode: String(ctx.host.vars.keepalived_vip_mode ?? 'arp') }),
-        ...(typeof ctx.host.vars.keepalived_state_dir === 'string' ? { stateDir: ctx.host.vars.keepalived_state_dir } : {}),
+        vips: handoverVips(ctx.vars), stateDir: ctx.vars.keepalived_state_dir,
       }),
       command({ name: 'conntrackd resync with the peer', argv: ['/usr/local/sbin/conntrackd-ha.sh', 'resync'] }),
     ],

@@ -1,10 +1,9 @@
-import { networkDefaults } from '../common/network.ts';
-import { required } from '../../src/playbook/index.ts';
+import { managementDefaults, networkDefaults } from 'ts-play';
 
 export const defaults = {
   ...networkDefaults,
-  /** This node's management address (plain IP): node_exporter listens there only. */
-  mgmt_address: required.string(),
+  /** node_exporter listens on the management address only. */
+  ...managementDefaults,
   exporters_listen_port: 9100,
   /** Debian's default textfile-collector directory (the package's built-in flag default). */
   exporters_textfile_dir: '/var/lib/prometheus/node-exporter',

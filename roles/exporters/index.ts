@@ -1,9 +1,5 @@
 import { posix } from 'node:path';
-import type { AnyTask } from '../../src/engine/task.ts';
-import { defineRole } from '../../src/playbook/index.ts';
-import { daemonReload, directory, file, pkg, service, serviceAction, symlink } from '../../src/modules/index.ts';
-import { quote } from '../../src/connection/quote.ts';
-import { ipOf, isIpv4, validateNetwork } from '../common/network.ts';
+import { type AnyTask, absolutePath, defineRole, daemonReload, directory, file, pkg, service, serviceAction, symlink, quote, ipOf, portNumber, validateManagement, validateNetwork } from 'ts-play';
 import { defaults, type ExportersVars } from './defaults.ts';
 
 const UNIT_DIR = '/etc/systemd/system';
@@ -18,16 +14,11 @@ export function nodeExporterArgs(v: ExportersVars): string[] {
 
 function validate(v: ExportersVars): string[] {
   const errors = validateNetwork(v);
-  if (!isIpv4(ipOf(v.mgmt_address))) errors.push(`mgmt_address must be an IPv4 address, got "${v.mgmt_address}"`);
-  if (!Number.isInteger(v.exporters_listen_port) || v.exporters_listen_port < 1 || v.exporters_listen_port > 65535) {
-    errors.push(`exporters_listen_port must be 1..65535, got ${v.exporters_listen_port}`);
-  }
+  errors.push(...validateManagement(v), ...portNumber('exporters_listen_port', v.exporters_listen_port));
   if (!Number.isInteger(v.exporters_interval) || v.exporters_interval < 5 || v.exporters_interval > 15) {
     errors.push(`exporters_interval must be 5..15 seconds (well under the scrape interval, cheap enough to fork), got ${v.exporters_interval}`);
   }
-  for (const k of ['exporters_textfile_dir', 'exporters_vrrp_instances_file', 'exporters_vrrp_state_dir'] as const) {
-    if (!v[k].startsWith('/')) errors.push(`${k} must be an absolute path, got "${v[k]}"`);
-  }
+  for (const k of ['exporters_textfile_dir', 'exporters_vrrp_instances_file', 'exporters_vrrp_state_dir'] as const) errors.push(...absolutePath(k, v[k]));
   for (const l of v.exporters_textfile_links) {
     if (!l.startsWith('/') || !l.endsWith('.prom')) errors.push(`exporters_textfile_links: "${l}" must be an absolute path to a .prom file`);
   }

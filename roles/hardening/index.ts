@@ -1,14 +1,7 @@
-import { defineRole } from '../../src/playbook/index.ts';
-import { daemonReload, directory, file, pkg, serviceAction } from '../../src/modules/index.ts';
-import { guardedFile } from '../../src/modules/guarded.ts';
-import { defaultConfirm } from '../../src/modules/confirm.ts';
-import { permissions } from '../../src/modules/permissions.ts';
-import type { Facts } from '../../src/facts/types.ts';
+import { defineRole, daemonReload, directory, file, pkg, serviceAction, guardedFile, defaultConfirm, permissions, type Facts, handoverRestart, gatewayHandover, managementAccess } from 'ts-play';
 import { hardeningDefaults, SSHD_DROPIN, type HardeningVars } from './defaults.ts';
 import { lynisAudit } from './lynis.ts';
 import { validateHardening } from './validate.ts';
-import { handoverRestart } from '../../src/modules/handover.ts';
-import { handoverVips } from '../keepalived/index.ts';
 
 // A drop-in cannot be checked alone (sshd -t wants a whole configuration): check a temporary
 // main file that includes the candidate first and then the live configuration. sshd keeps the
@@ -46,13 +39,9 @@ const dropinPath = (unit: string) => `/etc/systemd/system/${unit}.service.d/50-h
  * drop-in waits for the daemon's next start, as before.
  */
 function handoverUnits(unitList: string[], vars: Record<string, unknown>) {
-  const keys = ['lan_vip', 'wan_vip', 'peer_lan_address', 'peer_wan_address'] as const;
-  if (!keys.every((k) => typeof vars[k] === 'string')) return [];
-  const vips = handoverVips(vars as Record<(typeof keys)[number], string> & { keepalived_vip_mode?: string });
-  const paths = {
-    ...(typeof vars.keepalived_state_dir === 'string' ? { stateDir: vars.keepalived_state_dir } : {}),
-    ...(typeof vars.conntrackd_config === 'string' ? { conntrackdConfig: vars.conntrackd_config } : {}),
-  };
+  const pair = gatewayHandover(vars);
+  if (!pair) return [];
+  const { vips, ...paths } = pair;
   return unitList.filter((u) => u === 'keepalived' || u === 'conntrackd').map((unit) => ({ unit, vips, paths }));
 }
 
@@ -65,8 +54,7 @@ export const hardening = defineRole<HardeningVars>({
     const v = ctx.vars;
     const dropin = ctx.template('sshd-hardening.conf.ejs');
     const validate = ['sh', '-c', SSHD_VALIDATE, 'sh', '%s'];
-    const address = String(ctx.host.vars.ansible_host ?? ctx.host.name);
-    const port = Number(ctx.host.vars.ansible_port ?? 22);
+    const { address, port } = managementAccess(ctx.host.name, ctx.host.vars);
     const sshd =
       v.hardening_ssh_confirm_timeout > 0
         ? guardedFile({

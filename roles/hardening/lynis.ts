@@ -1,5 +1,4 @@
-import type { ExecResult } from '../../src/connection/types.ts';
-import type { Task } from '../../src/engine/task.ts';
+import { keyValues, type ExecResult, type Task } from 'ts-play';
 
 export interface LynisArgs {
   minIndex: number;
@@ -12,14 +11,22 @@ export interface LynisArgs {
 
 export const LYNIS_REPORT = '/var/log/lynis-report.dat';
 
+export interface LynisReport {
+  index?: number;
+  warnings: string[];
+  suggestions: number;
+  version?: string;
+  ended?: string;
+}
+
 export type LynisState =
   | { kind: 'absent' }
   | { kind: 'error'; message: string }
-  | { kind: 'report'; fresh: boolean; why: string; index?: number; warnings: string[]; suggestions: number; version?: string; ended?: string };
+  /** `stale` says why the last report no longer describes the host (no report, too old, a watched path changed). */
+  | { kind: 'report'; stale?: string; report: LynisReport };
 
-// Positional: report max-age-minutes watched-paths... First output line: "absent", "cached",
-// or "ran RC WHY"; then the report. The audit is read-only towards the system (it writes only
-// its log and report) and slow, so a report newer than every watched path is reused.
+// Positional: report max-age-minutes watched-paths... Only reads: first line "absent",
+// "current" or "stale WHY", then the last report. The audit itself runs in apply.
 const LYNIS_PROBE = `r=$1 age=$2
 shift 2
 command -v lynis >/dev/null 2>&1 || { echo absent; exit 0; }
@@ -31,29 +38,22 @@ else
     if [ -e "$w" ] && [ -n "$(find "$w" -newer "$r" -print 2>/dev/null | head -n 1)" ]; then why="$w changed since the last audit"; break; fi
   done
 fi
-if [ -n "$why" ]; then
-  lynis audit system --cronjob >/dev/null 2>&1
-  echo "ran $? $why"
-else
-  echo cached
-fi
+if [ -n "$why" ]; then echo "stale $why"; else echo current; fi
 cat "$r" 2>/dev/null
 exit 0`;
 
-export function parseLynis(r: ExecResult | undefined): LynisState {
-  if (!r || r.code !== 0) return { kind: 'error', message: `lynis probe failed (exit ${r?.code}): ${r?.stderr.trim().slice(-300) ?? ''}` };
-  const [head = '', ...lines] = r.stdout.split('\n');
-  if (head === 'absent') return { kind: 'absent' };
-  const ran = /^ran (\d+) (.*)$/.exec(head);
-  if (ran && ran[1] !== '0') return { kind: 'error', message: `\`lynis audit system --cronjob\` exited ${ran[1]} (${ran[2]})` };
-  const kv = (k: string) => lines.filter((l) => l.startsWith(`${k}=`)).map((l) => l.slice(k.length + 1));
+// The audit is slow and writes only its log and report: first line "ran RC", then the report.
+const LYNIS_AUDIT = `lynis audit system --cronjob >/dev/null 2>&1
+echo "ran $?"
+cat "$1" 2>/dev/null
+exit 0`;
+
+/** lynis-report.dat: key=value lines, `warning[]=TEST-ID|text|details|solution`. */
+export function parseLynisReport(lines: string[]): LynisReport {
+  const kv = (k: string) => keyValues(lines.join('\n'), k);
   const index = kv('hardening_index')[0];
   return {
-    kind: 'report',
-    fresh: !!ran,
-    why: ran ? ran[2]! : 'reused',
     ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}),
-    // warning[]=TEST-ID|text|details|solution
     warnings: kv('warning[]').map((w) => {
       const [id, text] = w.split('|');
       return `lynis warning ${id}: ${text ?? ''}`.trim();
@@ -64,12 +64,31 @@ export function parseLynis(r: ExecResult | undefined): LynisState {
   };
 }
 
+export function parseLynis(r: ExecResult | undefined): LynisState {
+  if (!r || r.code !== 0) return { kind: 'error', message: `lynis probe failed (exit ${r?.code}): ${r?.stderr.trim().slice(-300) ?? ''}` };
+  const [head = '', ...lines] = r.stdout.split('\n');
+  if (head === 'absent') return { kind: 'absent' };
+  const stale = /^stale (.*)$/.exec(head);
+  return { kind: 'report', ...(stale ? { stale: stale[1]! } : {}), report: parseLynisReport(lines) };
+}
+
+type Verdict = { ok: true; reason: string; warnings: string[] } | { ok: false; reason: string };
+
+function judge(args: LynisArgs, r: LynisReport, how: string): Verdict {
+  if (r.index === undefined) return { ok: false, reason: `${LYNIS_REPORT} has no hardening_index (audit interrupted?)` };
+  const summary = `hardening_index ${r.index} (min ${args.minIndex}), ${r.warnings.length} warning(s), ${r.suggestions} suggestion(s); lynis ${r.version ?? '?'}, report ${r.ended ?? '?'} (${how})`;
+  if (r.index < args.minIndex && args.belowMin === 'fail') return { ok: false, reason: `${summary}: below hardening_lynis_min_index; ${r.warnings.join('; ')}` };
+  const below = r.index < args.minIndex ? [`hardening_index ${r.index} is below hardening_lynis_min_index ${args.minIndex}`] : [];
+  return { ok: true, reason: summary, warnings: [...below, ...r.warnings] };
+}
+
 /**
- * An audit, not a change: reports the hardening index and lynis' warnings as ok (or fails
- * below the minimum). Only when lynis is not installed yet does it say "change", so that in
- * apply mode the engine reads again after the package task and audits in the same run.
+ * An audit: a current report is judged as it is (ok, or fail below the minimum). A stale one is
+ * a change whose apply runs the audit, so --check runs nothing on the host; the audit leaves the
+ * system as it was, so apply reports it as ok with the new report's verdict. Until the package
+ * task has installed lynis, the task depends on that earlier change.
  */
-export function lynisAudit(args: LynisArgs): Task<LynisState, null> {
+export function lynisAudit(args: LynisArgs): Task<LynisState, { why: string }> {
   return {
     module: 'lynis',
     name: `lynis audit (hardening_index >= ${args.minIndex})`,
@@ -78,15 +97,20 @@ export function lynisAudit(args: LynisArgs): Task<LynisState, null> {
     parse: ([r]) => parseLynis(r),
     compare(s) {
       if (s.kind === 'error') return { status: 'fail', reason: s.message };
-      if (s.kind === 'absent') return { status: 'change', reason: 'lynis is not installed yet: audit after the package task', plan: null };
-      if (s.index === undefined) return { status: 'fail', reason: `${LYNIS_REPORT} has no hardening_index (audit interrupted?)` };
-      const summary = `hardening_index ${s.index} (min ${args.minIndex}), ${s.warnings.length} warning(s), ${s.suggestions} suggestion(s); lynis ${s.version ?? '?'}, report ${s.ended ?? '?'} (${s.fresh ? `audited: ${s.why}` : 'reused'})`;
-      if (s.index < args.minIndex && args.belowMin === 'fail') return { status: 'fail', reason: `${summary}: below hardening_lynis_min_index; ${s.warnings.join('; ')}` };
-      const below = s.index < args.minIndex ? [`hardening_index ${s.index} is below hardening_lynis_min_index ${args.minIndex}`] : [];
-      return { status: 'ok', reason: summary, warnings: [...below, ...s.warnings] };
+      if (s.kind === 'absent') return { status: 'depends', reason: 'lynis is not installed yet: audit after the package task' };
+      if (s.stale) return { status: 'change', reason: `audit: ${s.stale}`, plan: { why: s.stale } };
+      const v = judge(args, s.report, 'reused');
+      return v.ok ? { status: 'ok', reason: v.reason, warnings: v.warnings } : { status: 'fail', reason: v.reason };
     },
-    async apply(conn) {
-      throw new Error(`${conn.host}: lynis is still not installed: no audit`);
+    async apply(conn, plan) {
+      const r = await conn.exec(['sh', '-c', LYNIS_AUDIT, 'sh', LYNIS_REPORT]);
+      const [head = '', ...lines] = r.stdout.split('\n');
+      const rc = /^ran (\d+)$/.exec(head)?.[1];
+      if (r.code !== 0 || rc === undefined) throw new Error(`${conn.host}: lynis audit failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+      if (rc !== '0') throw new Error(`\`lynis audit system --cronjob\` exited ${rc} (${plan.why})`);
+      const v = judge(args, parseLynisReport(lines), `audited: ${plan.why}`);
+      if (!v.ok) throw new Error(v.reason);
+      return { changed: false, reason: v.reason, warnings: v.warnings };
     },
   };
 }

@@ -1,19 +1,7 @@
-import { defineRole } from '../../src/playbook/index.ts';
-import { command, directory, file, pkg, sysctl } from '../../src/modules/index.ts';
-import { quote } from '../../src/connection/quote.ts';
-import { isIpv4 } from '../common/network.ts';
+import { absolutePath, defineRole, directory, file, pkg, sysctl, quote, isIpv4, systemUser } from 'ts-play';
 import { defaults, type HealthcheckVars } from './defaults.ts';
 
 export const HA_CHECK_PATH = '/usr/local/sbin/ha-check.sh';
-
-/** The unprivileged user keepalived runs scripts as: system account, no shell, no home. */
-export function scriptUser(user: string) {
-  return command({
-    name: `system user ${user}`,
-    argv: ['useradd', '--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', user],
-    unless: ['id', '-u', user],
-  });
-}
 
 const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const WORD = /^[^\s'"\\`$;&|<>]+$/;
@@ -37,7 +25,7 @@ function validate(v: HealthcheckVars): string[] {
   if (!Number.isInteger(v.healthcheck_http_status) || v.healthcheck_http_status < 100 || v.healthcheck_http_status > 599) {
     errors.push(`healthcheck_http_status must be an HTTP status 100..599, got ${v.healthcheck_http_status}`);
   }
-  if (!v.healthcheck_state_dir.startsWith('/')) errors.push(`healthcheck_state_dir must be absolute, got "${v.healthcheck_state_dir}"`);
+  errors.push(...absolutePath('healthcheck_state_dir', v.healthcheck_state_dir));
   return errors;
 }
 
@@ -55,7 +43,8 @@ export const healthcheck = defineRole<HealthcheckVars>({
       // capability: ping then needs ICMP datagram sockets, which this range allows (systemd's own
       // default; per network namespace, so it is settable on the gateway itself).
       sysctl({ file: '/etc/sysctl.d/62-ha-check.conf', values: { 'net.ipv4.ping_group_range': '0 2147483647' } }),
-      scriptUser(v.healthcheck_user),
+      // The unprivileged user keepalived runs scripts as.
+      systemUser(v.healthcheck_user),
       // enable_script_security: the script and every directory above it root-owned, not writable by others.
       file({ path: HA_CHECK_PATH, content: ctx.file('ha-check.sh'), mode: '0755', validate: ['sh', '-n', '%s'] }),
       file({ path: '/etc/ha-check.conf', content: ctx.template('ha-check.conf.ejs', { sh: quote }), mode: '0644', validate: ['sh', '-n', '%s'] }),

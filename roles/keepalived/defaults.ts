@@ -1,5 +1,4 @@
-import { networkDefaults } from '../common/network.ts';
-import { required } from '../../src/playbook/index.ts';
+import { networkDefaults, required, vipDefaults } from 'ts-play';
 
 export const defaults = {
   ...networkDefaults,
@@ -15,7 +14,7 @@ export const defaults = {
   /** Seconds, VRRPv3 (10 ms steps). 0.2 s: a silent master is replaced after 3 x 0.2 + skew ~ 0.6 s. */
   keepalived_advert_int: 0.2,
   /** arp: VIPs on the interfaces, moved with GARP. bgp: Linode IP Sharing, VIPs on lo announced by a BGP speaker. */
-  keepalived_vip_mode: 'arp' as 'arp' | 'bgp',
+  keepalived_vip_mode: vipDefaults.keepalived_vip_mode,
   /** Seconds a (re)started node waits before preempting, so conntrackd has resynced first (arp mode). */
   keepalived_preempt_delay: 30,
   /** Never take the VIPs back from a healthy master (forced in bgp mode, as Linode's guide does). */
@@ -36,7 +35,7 @@ export const defaults = {
   keepalived_no_swap: true,
   keepalived_notify_fifo: '/run/keepalived-ha-notify.fifo',
   /** Where ha-notify.sh records each instance's state for the exporters' textfile script. */
-  keepalived_state_dir: '/run/ha-notify',
+  keepalived_state_dir: vipDefaults.keepalived_state_dir,
   /** The hold script of the nftables role (issue 7): used when present on the host. */
   keepalived_hold_command: '/usr/local/sbin/ha-hold',
   /** bgp mode: which speaker the notify hooks drive, and its parameters. */

@@ -1,10 +1,4 @@
-import type { AnyTask } from '../../src/engine/task.ts';
-import { defineRole, type HostView } from '../../src/playbook/index.ts';
-import { daemonReload, directory, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
-import { handoverRestart } from '../../src/modules/handover.ts';
-import { quote, quoteArgv } from '../../src/connection/quote.ts';
-import { ipOf } from '../common/network.ts';
-import { scriptUser } from '../healthcheck/index.ts';
+import { type AnyTask, defineRole, type HostView, daemonReload, directory, file, pkg, service, serviceAction, handoverRestart, handoverVips, quote, quoteArgv, ipOf, systemUser } from 'ts-play';
 import { defaults, type KeepalivedVars } from './defaults.ts';
 import { validateKeepalived } from './validate.ts';
 
@@ -64,16 +58,6 @@ export function bgpHooks(v: KeepalivedVars): Record<string, string[]> {
   return { ha_bgp_primary: community(v.keepalived_bgp_community_primary), ha_bgp_secondary: secondary, ha_bgp_fault: secondary };
 }
 
-/**
- * The VIPs that move by ARP, each with the peer's address on its link: what the handover watches
- * to see the peer answer for them. In bgp mode the WAN VIP sits on lo on both nodes.
- */
-export function handoverVips(v: { lan_vip: string; wan_vip: string; peer_lan_address: string; peer_wan_address: string; keepalived_vip_mode?: string }) {
-  const out = [{ vip: ipOf(v.lan_vip), peer: ipOf(v.peer_lan_address) }];
-  if (v.keepalived_vip_mode !== 'bgp') out.push({ vip: ipOf(v.wan_vip), peer: ipOf(v.peer_wan_address) });
-  return out;
-}
-
 /** Files keepalived reads only when it starts: ha-notify.sh is its fifo reader, started once. */
 export const KEEPALIVED_RESTART_FILES = ['/usr/local/sbin/ha-notify.sh', '/etc/keepalived/ha-notify.conf'];
 
@@ -101,7 +85,7 @@ export const keepalived = defineRole<KeepalivedVars>({
       // lab; the rollout gates refuse to touch a node in that state).
       directory({ path: '/etc/systemd/system/keepalived.service.d', mode: '0755' }),
       file({ path: '/etc/systemd/system/keepalived.service.d/10-notify.conf', content: NOTIFY_DROPIN, notify: 'systemd daemon-reload' }),
-      scriptUser(SCRIPT_USER),
+      systemUser(SCRIPT_USER),
       // Read only when keepalived starts its fifo reader: a change needs a restart, done as a handover.
       file({ path: '/usr/local/sbin/ha-notify.sh', content: ctx.file('ha-notify.sh'), mode: '0755', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived' }),
       file({

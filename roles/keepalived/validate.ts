@@ -1,20 +1,16 @@
-import { validateNetwork } from '../common/network.ts';
+import { validateNetwork, wholeNumber } from 'ts-play';
 import type { KeepalivedVars } from './defaults.ts';
 
 const COMMUNITY = /^\d{1,5}:\d{1,5}$/;
 const NAME = /^[A-Za-z0-9_-]+$/;
 
-function intIn(errors: string[], name: string, v: number, lo: number, hi: number): void {
-  if (!Number.isInteger(v) || v < lo || v > hi) errors.push(`${name} must be an integer ${lo}..${hi}, got ${v}`);
-}
-
 /** Semantic checks on keepalived's variables; each error names the variable. */
 export function validateKeepalived(v: KeepalivedVars): string[] {
   const errors = validateNetwork(v);
-  intIn(errors, 'keepalived_priority', v.keepalived_priority, 1, 254);
-  intIn(errors, 'keepalived_peer_priority', v.keepalived_peer_priority, 1, 254);
-  intIn(errors, 'keepalived_lan_vrid', v.keepalived_lan_vrid, 1, 255);
-  intIn(errors, 'keepalived_wan_vrid', v.keepalived_wan_vrid, 1, 255);
+  errors.push(...wholeNumber('keepalived_priority', v.keepalived_priority, 1, 254));
+  errors.push(...wholeNumber('keepalived_peer_priority', v.keepalived_peer_priority, 1, 254));
+  errors.push(...wholeNumber('keepalived_lan_vrid', v.keepalived_lan_vrid, 1, 255));
+  errors.push(...wholeNumber('keepalived_wan_vrid', v.keepalived_wan_vrid, 1, 255));
   if (v.keepalived_lan_vrid === v.keepalived_wan_vrid) errors.push(`keepalived_lan_vrid and keepalived_wan_vrid must differ (both ${v.keepalived_lan_vrid})`);
   if (v.keepalived_priority === v.keepalived_peer_priority) {
     errors.push(`keepalived_priority and keepalived_peer_priority are both ${v.keepalived_priority}: the preferred node would be decided by address`);
@@ -28,22 +24,22 @@ export function validateKeepalived(v: KeepalivedVars): string[] {
   if (!(v.keepalived_advert_int >= 0.01 && v.keepalived_advert_int <= 40.95) || Math.abs(centis - v.keepalived_advert_int * 100) > 1e-6) {
     errors.push(`keepalived_advert_int must be 0.01..40.95 s in 10 ms steps (VRRPv3), got ${v.keepalived_advert_int}`);
   }
-  intIn(errors, 'keepalived_check_weight', v.keepalived_check_weight, -253, 253);
+  errors.push(...wholeNumber('keepalived_check_weight', v.keepalived_check_weight, -253, 253));
   if (v.keepalived_check_weight >= 0) {
     errors.push(`keepalived_check_weight must be negative (a failing check lowers the priority), got ${v.keepalived_check_weight}`);
   } else if (preferredHigher && v.keepalived_priority + v.keepalived_check_weight >= v.keepalived_peer_priority) {
     errors.push(`keepalived_check_weight ${v.keepalived_check_weight} is not enough: keepalived_priority ${v.keepalived_priority} would drop to ${v.keepalived_priority + v.keepalived_check_weight}, not below keepalived_peer_priority ${v.keepalived_peer_priority}, so a failing master would keep the VIPs`);
   }
-  intIn(errors, 'keepalived_check_interval', v.keepalived_check_interval, 1, 3600);
-  intIn(errors, 'keepalived_check_rise', v.keepalived_check_rise, 1, 100);
-  intIn(errors, 'keepalived_check_fall', v.keepalived_check_fall, 1, 100);
+  errors.push(...wholeNumber('keepalived_check_interval', v.keepalived_check_interval, 1, 3600));
+  errors.push(...wholeNumber('keepalived_check_rise', v.keepalived_check_rise, 1, 100));
+  errors.push(...wholeNumber('keepalived_check_fall', v.keepalived_check_fall, 1, 100));
   if (!(v.keepalived_check_timeout > 0)) errors.push(`keepalived_check_timeout must be > 0, got ${v.keepalived_check_timeout}`);
-  intIn(errors, 'keepalived_preempt_delay', v.keepalived_preempt_delay, 0, 1000);
-  intIn(errors, 'keepalived_rt_priority', v.keepalived_rt_priority, 0, 99);
-  intIn(errors, 'keepalived_garp_master_repeat', v.keepalived_garp_master_repeat, 1, 255);
-  intIn(errors, 'keepalived_garp_master_delay', v.keepalived_garp_master_delay, 0, 255);
-  intIn(errors, 'keepalived_garp_master_refresh', v.keepalived_garp_master_refresh, 0, 86400);
-  intIn(errors, 'keepalived_garp_master_refresh_repeat', v.keepalived_garp_master_refresh_repeat, 1, 255);
+  errors.push(...wholeNumber('keepalived_preempt_delay', v.keepalived_preempt_delay, 0, 1000));
+  errors.push(...wholeNumber('keepalived_rt_priority', v.keepalived_rt_priority, 0, 99));
+  errors.push(...wholeNumber('keepalived_garp_master_repeat', v.keepalived_garp_master_repeat, 1, 255));
+  errors.push(...wholeNumber('keepalived_garp_master_delay', v.keepalived_garp_master_delay, 0, 255));
+  errors.push(...wholeNumber('keepalived_garp_master_refresh', v.keepalived_garp_master_refresh, 0, 86400));
+  errors.push(...wholeNumber('keepalived_garp_master_refresh_repeat', v.keepalived_garp_master_refresh_repeat, 1, 255));
   if (v.keepalived_vip_mode !== 'arp' && v.keepalived_vip_mode !== 'bgp') errors.push(`keepalived_vip_mode must be arp or bgp, got "${v.keepalived_vip_mode}"`);
   if (v.keepalived_vip_mode === 'bgp') {
     if (v.keepalived_bgp_speaker !== 'frr' && v.keepalived_bgp_speaker !== 'lelastic') errors.push(`keepalived_bgp_speaker must be frr or lelastic, got "${v.keepalived_bgp_speaker}"`);

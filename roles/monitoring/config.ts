@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { configWith, type AlertName, type ObservabilityConfig, type Thresholds } from '../../src/observability/config.ts';
+import { configWith, type AlertName, type ObservabilityConfig, type Thresholds } from 'ts-play';
 import { RULES_DIR, type MonitoringVars } from './defaults.ts';
 
 const HEADER = (what: string) => `# Managed by ts-play (role monitoring): ${what}. Local edits are overwritten.\n`;

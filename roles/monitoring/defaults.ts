@@ -1,4 +1,4 @@
-import { required } from '../../src/playbook/index.ts';
+import { required } from 'ts-play';
 
 export interface GatewayTarget {
   /** The `node` label (the gateway's inventory name). */

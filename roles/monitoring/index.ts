@@ -1,7 +1,4 @@
-import type { AnyTask } from '../../src/engine/task.ts';
-import { defineRole } from '../../src/playbook/index.ts';
-import { daemonReload, directory, file, pkg, service, serviceAction } from '../../src/modules/index.ts';
-import { renderRules, RULE_FILE_NAME } from '../../src/observability/rules.ts';
+import { type AnyTask, defineRole, daemonReload, directory, file, pkg, service, serviceAction, renderRules, RULE_FILE_NAME } from 'ts-play';
 import { alertmanagerYml, observabilityConfig, prometheusYml } from './config.ts';
 import {
   ALERTMANAGER_DEFAULTS, ALERTMANAGER_YML, defaults, PROMETHEUS_YML, RULES_DIR, WEBHOOK_SCRIPT, WEBHOOK_UNIT, type MonitoringVars,

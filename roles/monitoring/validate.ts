@@ -1,4 +1,4 @@
-import { checkOverrides, durationSeconds } from '../../src/observability/config.ts';
+import { absolutePath, checkOverrides, durationSeconds, portNumber } from 'ts-play';
 import type { MonitoringVars } from './defaults.ts';
 
 const NODE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -7,10 +7,6 @@ const JOB = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 
 function duration(name: string, d: unknown, errors: string[]) {
   if (typeof d !== 'string' || !(durationSeconds(d) > 0)) errors.push(`${name} must be a non-zero duration like "15s" or "5m", got ${JSON.stringify(d)}`);
-}
-
-function port(name: string, p: number, errors: string[]) {
-  if (!Number.isInteger(p) || p < 1 || p > 65535) errors.push(`${name} must be a TCP port 1..65535, got ${p}`);
 }
 
 export function validateMonitoring(v: MonitoringVars): string[] {
@@ -31,10 +27,10 @@ export function validateMonitoring(v: MonitoringVars): string[] {
     duration(k, v[k], errors);
   }
   errors.push(...checkOverrides('monitoring_alert_for', v.monitoring_alert_for, 'monitoring_thresholds', v.monitoring_thresholds));
-  port('monitoring_prometheus_port', v.monitoring_prometheus_port, errors);
-  port('monitoring_alertmanager_port', v.monitoring_alertmanager_port, errors);
-  port('monitoring_webhook_port', v.monitoring_webhook_port, errors);
+  errors.push(...portNumber('monitoring_prometheus_port', v.monitoring_prometheus_port));
+  errors.push(...portNumber('monitoring_alertmanager_port', v.monitoring_alertmanager_port));
+  errors.push(...portNumber('monitoring_webhook_port', v.monitoring_webhook_port));
   if (!/^https?:\/\/\S+$/.test(v.vault_alert_webhook_url)) errors.push('vault_alert_webhook_url must be an http(s) URL (value not shown: it comes from the vault)');
-  if (!v.monitoring_webhook_log.startsWith('/')) errors.push(`monitoring_webhook_log must be an absolute path, got "${v.monitoring_webhook_log}"`);
+  errors.push(...absolutePath('monitoring_webhook_log', v.monitoring_webhook_log));
   return errors;
 }

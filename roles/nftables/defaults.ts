@@ -1,4 +1,4 @@
-import { networkDefaults } from '../common/network.ts';
+import { networkDefaults } from 'ts-play';
 
 export const nftablesDefaults = {
   ...networkDefaults,

@@ -1,8 +1,4 @@
-import { defineRole } from '../../src/playbook/index.ts';
-import { command, daemonReload, directory, file, pkg, service } from '../../src/modules/index.ts';
-import { guardedFile } from '../../src/modules/guarded.ts';
-import { defaultConfirm } from '../../src/modules/confirm.ts';
-import { ipOf, networkOf, validateNetwork } from '../common/network.ts';
+import { defineRole, command, daemonReload, directory, file, pkg, service, guardedFile, defaultConfirm, managementAccess, ipOf, networkOf, validateNetwork } from 'ts-play';
 import { HA_HOLD_PATH, nftablesDefaults, RULESET_PATH, UNIT_DROPIN_DIR, UNIT_DROPIN_PATH, type NftablesVars } from './defaults.ts';
 import { validateNftables } from './validate.ts';
 
@@ -42,9 +38,7 @@ export const nftables = defineRole<NftablesVars>({
     };
     const ruleset = ctx.template('nftables.conf.ejs', locals);
     const activate = ['sh', '-c', ACTIVATE, 'sh', RULESET_PATH, table, HA_HOLD_PATH];
-    const hostVars = ctx.host.vars;
-    const address = String(hostVars.ansible_host ?? ctx.host.name);
-    const sshPort = Number(hostVars.ansible_port ?? 22);
+    const { address, port: sshPort } = managementAccess(ctx.host.name, ctx.host.vars);
     const rulesetTask =
       v.nftables_confirm_timeout > 0
         ? guardedFile({

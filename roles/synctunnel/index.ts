@@ -1,7 +1,4 @@
-import { defineRole } from '../../src/playbook/index.ts';
-import type { HostView } from '../../src/playbook/role.ts';
-import { command, file, pkg, service } from '../../src/modules/index.ts';
-import { validateNetwork } from '../common/network.ts';
+import { defineRole, type HostView, command, file, pkg, service, validateNetwork } from 'ts-play';
 import { defaults, type SynctunnelVars } from './defaults.ts';
 
 /** A WireGuard key: 32 bytes, base64. */

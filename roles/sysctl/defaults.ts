@@ -1,4 +1,4 @@
-import { networkDefaults } from '../common/network.ts';
+import { networkDefaults } from 'ts-play';
 
 export const sysctlDefaults = {
   /** The interfaces that get their own rp_filter (the effective value is max(all, interface)). */

@@ -1,5 +1,4 @@
-import { defineRole } from '../../src/playbook/index.ts';
-import { sysctl as sysctlTask } from '../../src/modules/index.ts';
+import { defineRole, sysctl as sysctlTask } from 'ts-play';
 import { KERNEL_HARDENING, routingKeys } from './keys.ts';
 import { sysctlDefaults, type SysctlVars } from './defaults.ts';
 import { validateSysctl } from './validate.ts';

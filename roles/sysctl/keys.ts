@@ -1,9 +1,6 @@
+import { ifaceKey } from 'ts-play';
 import type { SysctlVars } from './defaults.ts';
 
-/** Interface names go into sysctl keys with dots written as slashes (eth0.100 -> eth0/100). */
-export function ifaceKey(iface: string): string {
-  return iface.replace(/\./g, '/');
-}
 
 export function conntrackBuckets(v: SysctlVars): number {
   return v.sysctl_conntrack_buckets > 0 ? v.sysctl_conntrack_buckets : Math.ceil(v.sysctl_conntrack_max / 4);

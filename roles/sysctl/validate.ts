@@ -1,25 +1,19 @@
+import { interfaceName, wholeNumber } from 'ts-play';
 import type { SysctlVars } from './defaults.ts';
 
-const IFACE = /^[A-Za-z0-9_.@-]{1,15}$/;
 const SYSCTL_D = /^\/etc\/sysctl\.d\/[A-Za-z0-9_.-]+\.conf$/;
-
-function int(name: string, v: unknown, min: number, max: number): string[] {
-  return Number.isInteger(v) && (v as number) >= min && (v as number) <= max ? [] : [`${name} must be a whole number ${min}-${max}, got ${JSON.stringify(v)}`];
-}
 
 export function validateSysctl(v: SysctlVars): string[] {
   const errors: string[] = [];
-  for (const k of ['lan_interface', 'wan_interface'] as const) {
-    if (!IFACE.test(v[k])) errors.push(`${k} must be an interface name (max 15 characters), got ${JSON.stringify(v[k])}`);
-  }
+  for (const k of ['lan_interface', 'wan_interface'] as const) errors.push(...interfaceName(k, v[k]));
   for (const k of ['sysctl_file', 'sysctl_hardening_file'] as const) {
     if (!SYSCTL_D.test(v[k])) errors.push(`${k} must be a .conf file directly in /etc/sysctl.d/, got ${JSON.stringify(v[k])}`);
   }
   if (v.sysctl_file === v.sysctl_hardening_file) errors.push('sysctl_file and sysctl_hardening_file must be different files');
-  errors.push(...int('sysctl_rp_filter', v.sysctl_rp_filter, 0, 2));
-  errors.push(...int('sysctl_conntrack_max', v.sysctl_conntrack_max, 1024, 2 ** 30));
-  if (v.sysctl_conntrack_buckets !== 0) errors.push(...int('sysctl_conntrack_buckets', v.sysctl_conntrack_buckets, 1024, 2 ** 28));
-  errors.push(...int('sysctl_conntrack_tcp_loose', v.sysctl_conntrack_tcp_loose, 0, 1));
+  errors.push(...wholeNumber('sysctl_rp_filter', v.sysctl_rp_filter, 0, 2));
+  errors.push(...wholeNumber('sysctl_conntrack_max', v.sysctl_conntrack_max, 1024, 2 ** 30));
+  if (v.sysctl_conntrack_buckets !== 0) errors.push(...wholeNumber('sysctl_conntrack_buckets', v.sysctl_conntrack_buckets, 1024, 2 ** 28));
+  errors.push(...wholeNumber('sysctl_conntrack_tcp_loose', v.sysctl_conntrack_tcp_loose, 0, 1));
   if (v.sysctl_rp_filter === 1) errors.push('sysctl_rp_filter 1 (strict) drops asymmetric traffic around a VIP failover: use 2 (loose) or 0');
   for (const [k, val] of Object.entries(v.sysctl_extra ?? {})) {
     if (!/^[a-z0-9_]+(\.[A-Za-z0-9_:@/-]+)+$/.test(k)) errors.push(`sysctl_extra: ${JSON.stringify(k)} is not a sysctl key`);

@@ -1,6 +1,7 @@
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from './options.ts';
+import { UsageError } from '../base/errors.ts';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface PlayArgs {
   playbook: string;
@@ -50,35 +51,25 @@ function list(values: string[] | undefined): string[] {
 }
 
 export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): PlayArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        inventory: { type: 'string', short: 'i', multiple: true },
-        limit: { type: 'string', short: 'l' },
-        tags: { type: 'string', short: 't', multiple: true },
-        'skip-tags': { type: 'string', multiple: true },
-        'extra-vars': { type: 'string', short: 'e', multiple: true },
-        check: { type: 'boolean', short: 'C' },
-        diff: { type: 'boolean', short: 'D' },
-        forks: { type: 'string', short: 'f' },
-        json: { type: 'string' },
-        'list-hosts': { type: 'boolean' },
-        'list-tasks': { type: 'boolean' },
-        'list-tags': { type: 'boolean' },
-        'vault-password-file': { type: 'string' },
-        'known-hosts': { type: 'string' },
-        'accept-new-host-keys': { type: 'boolean' },
-        verbose: { type: 'boolean', short: 'v', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommandLine(argv, {
+    inventory: { type: 'string', short: 'i', multiple: true },
+    limit: { type: 'string', short: 'l' },
+    tags: { type: 'string', short: 't', multiple: true },
+    'skip-tags': { type: 'string', multiple: true },
+    'extra-vars': { type: 'string', short: 'e', multiple: true },
+    check: { type: 'boolean', short: 'C' },
+    diff: { type: 'boolean', short: 'D' },
+    forks: { type: 'string', short: 'f' },
+    json: { type: 'string' },
+    'list-hosts': { type: 'boolean' },
+    'list-tasks': { type: 'boolean' },
+    'list-tags': { type: 'boolean' },
+    'vault-password-file': { type: 'string' },
+    'known-hosts': { type: 'string' },
+    'accept-new-host-keys': { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  });
   const v = parsed.values;
   if (v.help) return 'help';
   if (parsed.positionals.length !== 1) {

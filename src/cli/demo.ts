@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess } from '../base/process.ts';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -6,10 +6,7 @@ const BIN = join(ROOT, 'bin/ts-play.js');
 
 function step(title: string, args: string[]): Promise<number> {
   process.stdout.write(`\n=== ${title}: ts-play ${args.join(' ')}\n`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'inherit' });
-    child.on('close', (code) => resolve(code ?? 1));
-  });
+  return runProcess([process.execPath, BIN, ...args], { cwd: ROOT, stdio: 'inherit' }).then((r) => r.code);
 }
 
 /**

@@ -1,21 +1,8 @@
-import { parsePlayArgs, PLAY_USAGE, UsageError } from './args.ts';
+import { EXIT_BAD_INPUT, TsPlayError, UsageError, errorText } from '../base/errors.ts';
+import { parsePlayArgs, PLAY_USAGE } from './args.ts';
 import { playCommand } from './play.ts';
 import { renderCommand } from './render.ts';
 import { redact } from '../vault/redact.ts';
-
-/** Errors a user can cause: printed as one clear message, never as a stack trace. */
-const USER_ERRORS = new Set([
-  'UsageError',
-  'PlanError',
-  'PlaybookError',
-  'InventoryError',
-  'VaultError',
-  'TemplateError',
-  'ModuleArgumentError',
-  'ExtraVarsError',
-  'LabError',
-  'DrillUsageError',
-]);
 
 async function dispatch(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -26,7 +13,7 @@ async function dispatch(argv: string[]): Promise<number> {
       process.stdout.write(`${PLAY_USAGE}\n`);
       return cmd === undefined ? 1 : 0;
     case 'vault':
-      return (await import('../vault/cli.ts')).vaultCommand(rest);
+      return (await import('./vault.ts')).vaultCommand(rest);
     case 'lab':
       return (await import('../lab/cli.ts')).labCommand(rest);
     case 'render':
@@ -52,11 +39,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await dispatch(argv);
   } catch (e) {
-    const err = e as Error;
-    const known = USER_ERRORS.has(err.name) || USER_ERRORS.has(err.constructor?.name ?? '');
-    const text = known || !process.env.TSPLAY_DEBUG ? err.message : (err.stack ?? err.message);
-    process.stderr.write(redact(`ts-play: ${text}\n`));
-    if (err instanceof UsageError) process.stderr.write('(ts-play --help for usage)\n');
-    return 1;
+    // Errors a user can cause or act on are one clear message; anything else is a bug, whose
+    // stack TSPLAY_DEBUG shows.
+    const known = e instanceof TsPlayError;
+    process.stderr.write(redact(`ts-play: ${errorText(e, !known && Boolean(process.env.TSPLAY_DEBUG))}\n`));
+    if (e instanceof UsageError) process.stderr.write('(ts-play --help for usage)\n');
+    return known ? e.exitCode : EXIT_BAD_INPUT;
   }
 }

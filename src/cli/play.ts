@@ -1,16 +1,14 @@
 import { resolve } from 'node:path';
 import type { PlayArgs } from './args.ts';
-import { openInventory } from './inventory-source.ts';
-import { sshConnect, sshTarget } from './connect.ts';
-import { loadPlaybook } from '../playbook/load.ts';
-import { planPlaybook, type PlayPlan } from '../engine/plan.ts';
+import { sshConnect, sshTarget } from '../session/connect.ts';
+import type { PlayPlan } from '../engine/plan.ts';
+import { planFromOptions } from '../session/plan.ts';
 import { Runner } from '../engine/runner.ts';
-import { EventBus } from '../output/events.ts';
+import { EventBus } from '../engine/events.ts';
 import { createRenderer, wantsColor } from '../output/index.ts';
 import { JsonSink } from '../output/json.ts';
 import { exitCode, EXIT_FAILED } from '../output/recap.ts';
-import { parseExtraVars } from '../inventory/extra-vars.ts';
-import { lazyDecryptor } from './vault-password.ts';
+import { escapeControl } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
 
 function listing(args: PlayArgs, plans: PlayPlan[]): string {
@@ -37,15 +35,9 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
 
 /** `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection. */
 export async function playCommand(args: PlayArgs): Promise<number> {
-  const decryptor = lazyDecryptor(args.vaultPasswordFile);
-  const inventory = await openInventory(args.inventories, decryptor);
-  for (const w of inventory.warnings) process.stderr.write(redact(`[WARN] ${w}\n`));
-  const extraVars = await parseExtraVars(args.extraVars, process.cwd(), decryptor);
-  const book = await loadPlaybook(args.playbook);
-  const plans = planPlaybook(book, inventory.source, {
-    tags: { tags: args.tags, skipTags: args.skipTags },
-    ...(args.limit ? { limit: args.limit } : {}),
-    extraVars,
+  const { plans, inventory } = await planFromOptions({
+    ...args,
+    onWarning: (w) => process.stderr.write(redact(`[WARN] ${escapeControl(w)}\n`)),
   });
   if (args.listHosts || args.listTasks || args.listTags) {
     process.stdout.write(redact(listing(args, plans)));
@@ -71,7 +63,7 @@ export async function playCommand(args: PlayArgs): Promise<number> {
   }
   const code = exitCode(summary.stats);
   if (summary.stopped) {
-    process.stderr.write(redact(`ts-play: rollout stopped: ${summary.stopped}\n`));
+    process.stderr.write(redact(`ts-play: rollout stopped: ${escapeControl(summary.stopped)}\n`));
     return code === 0 ? EXIT_FAILED : code;
   }
   return code;

@@ -1,12 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from './args.ts';
-import { openInventory } from './inventory-source.ts';
-import { lazyDecryptor } from './vault-password.ts';
-import { loadPlaybook } from '../playbook/load.ts';
-import { planPlaybook } from '../engine/plan.ts';
-import { parseExtraVars } from '../inventory/extra-vars.ts';
+import { planFromOptions } from '../session/plan.ts';
+import { parseCommandLine } from './options.ts';
 
 export const RENDER_USAGE = `usage: ts-play render PLAYBOOK.ts -i INVENTORY --host HOST --out DIR [-e VARS] [--tags T]
 Writes every file HOST would receive (rendered templates, sysctl files, scripts) under DIR,
@@ -14,30 +10,29 @@ at their paths on the host, without contacting it. Vaulted values are written as
 be installed, so DIR is created 0700.`;
 
 export async function renderCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      inventory: { type: 'string', short: 'i', multiple: true },
-      host: { type: 'string' },
-      out: { type: 'string' },
-      'extra-vars': { type: 'string', short: 'e', multiple: true },
-      tags: { type: 'string', short: 't', multiple: true },
-      'vault-password-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values, positionals } = parseCommandLine(argv, {
+    inventory: { type: 'string', short: 'i', multiple: true },
+    host: { type: 'string' },
+    out: { type: 'string' },
+    'extra-vars': { type: 'string', short: 'e', multiple: true },
+    tags: { type: 'string', short: 't', multiple: true },
+    'vault-password-file': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(`${RENDER_USAGE}\n`);
     return 0;
   }
   if (positionals.length !== 1 || !values.host || !values.out) throw new UsageError(RENDER_USAGE);
-  const decryptor = lazyDecryptor(values['vault-password-file'] ?? process.env.TSPLAY_VAULT_PASSWORD_FILE);
-  const inventory = await openInventory(values.inventory ?? [process.env.TSPLAY_INVENTORY || 'inventory/hosts.yml'], decryptor);
-  const extraVars = await parseExtraVars(values['extra-vars'] ?? [], process.cwd(), decryptor);
-  const book = await loadPlaybook(positionals[0]!);
-  const tags = (values.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean);
-  const plans = planPlaybook(book, inventory.source, { tags: { tags, skipTags: [] }, limit: values.host, extraVars });
+  const passwordFile = values['vault-password-file'] ?? process.env.TSPLAY_VAULT_PASSWORD_FILE;
+  const { plans } = await planFromOptions({
+    playbook: positionals[0]!,
+    inventories: values.inventory ?? [process.env.TSPLAY_INVENTORY || 'inventory/hosts.yml'],
+    ...(passwordFile ? { vaultPasswordFile: passwordFile } : {}),
+    extraVars: values['extra-vars'] ?? [],
+    tags: (values.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean),
+    limit: values.host,
+  });
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true, mode: 0o700 });
   let count = 0;

@@ -1,5 +1,6 @@
 import type { ExecResult } from './types.ts';
 import { quoteArgv } from './quote.ts';
+import { TsPlayError } from '../base/errors.ts';
 
 const STDERR_LIMIT = 2000;
 
@@ -9,15 +10,25 @@ export function trimStderr(stderr: string): string {
   return s.length <= STDERR_LIMIT ? s : `…${s.slice(-STDERR_LIMIT)}`;
 }
 
-/** A command that exited non-zero: carries the command, its exit code and trimmed stderr. */
-export class CommandError extends Error {
+/**
+ * A command that exited non-zero, as execa models it: the command, its exit status (or the
+ * signal that ended it), stderr and how long it ran. `exitCode` (inherited) is what the CLI
+ * would return; `code` is the command's own status.
+ */
+export class CommandError extends TsPlayError {
   readonly command: string;
-  constructor(readonly host: string, readonly argv: readonly string[], readonly result: ExecResult) {
+  readonly code: number;
+  readonly signal: string | undefined;
+  readonly stderr: string;
+  constructor(readonly host: string, readonly argv: readonly string[], readonly result: ExecResult, readonly durationMs?: number) {
     const command = quoteArgv(argv);
     const err = trimStderr(result.stderr) || trimStderr(result.stdout);
-    super(`${host}: \`${command}\` exited ${result.code}${err ? `: ${err}` : ''}`);
-    this.name = 'CommandError';
+    const how = result.signal ? `was killed by ${result.signal}` : `exited ${result.code}`;
+    super(`${host}: \`${command}\` ${how}${err ? `: ${err}` : ''}`);
     this.command = command;
+    this.code = result.code;
+    this.signal = result.signal;
+    this.stderr = result.stderr;
   }
 }
 
@@ -27,7 +38,8 @@ export async function check(
   argv: readonly string[],
   opts?: { stdin?: string | Buffer },
 ): Promise<ExecResult> {
+  const t0 = performance.now();
   const r = await conn.exec(argv, opts);
-  if (r.code !== 0) throw new CommandError(conn.host, argv, r);
+  if (r.code !== 0) throw new CommandError(conn.host, argv, r, Math.round(performance.now() - t0));
   return r;
 }

@@ -1,6 +1,6 @@
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { quoteArgv } from './quote.ts';
-import { batchLine, parseBatchScript } from '../engine/batch.ts';
+import { batchLine, parseBatchScript } from './batch.ts';
 
 /** One command the fake received, exactly as the caller passed it. */
 export interface FakeCall {

@@ -113,7 +113,9 @@ export class SshConnection implements Connection {
         }),
         lost,
       ]);
-      return { code: r.code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      const result: ExecResult = { code: r.code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      if (r.signal) result.signal = r.signal;
+      return result;
     } catch (e) {
       if (e instanceof UnreachableError) throw e;
       throw new UnreachableError(this.host, (e as Error).message);

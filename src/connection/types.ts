@@ -1,9 +1,13 @@
+import { TsPlayError, EXIT_UNREACHABLE } from '../base/errors.ts';
+
 /** What a command left behind on the host. */
 export interface ExecResult {
   stdout: string;
   stderr: string;
   /** Exit status; 255 is reserved by ssh for transport errors. */
   code: number;
+  /** The signal that ended the command, when one did (then `code` is 128 + its number, as a shell says). */
+  signal?: string;
 }
 
 export interface ExecOptions {
@@ -24,13 +28,12 @@ export interface Connection {
 }
 
 /** Raised when a host cannot be reached at all (as opposed to a command failing on it). */
-export class UnreachableError extends Error {
+export class UnreachableError extends TsPlayError {
   constructor(
     readonly host: string,
     /** The cause alone, for renderers that already show the host. */
     readonly reason: string,
   ) {
-    super(`${host}: unreachable: ${reason}`);
-    this.name = 'UnreachableError';
+    super(`${host}: unreachable: ${reason}`, { exitCode: EXIT_UNREACHABLE });
   }
 }

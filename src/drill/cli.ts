@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { EXIT_BAD_INPUT, TsPlayError, UsageError } from '../base/errors.ts';
 import { PROJECT_ROOT } from '../lab/paths.ts';
-import { DRILL_USAGE, DrillUsageError, parseDrillArgs } from './args.ts';
+import { DRILL_USAGE, parseDrillArgs } from './args.ts';
 import { DrillError, labHostExec } from './exec.ts';
 import { checkBook } from './playbook.ts';
 import { runScenario } from './run.ts';
@@ -14,15 +15,15 @@ import { loadTarget } from './target.ts';
 
 const say = (m: string): void => void process.stderr.write(`drill: ${m}\n`);
 
-/** `ts-play drill PLAYBOOK -i INVENTORY ...`: 0 when every scenario completed, 1 otherwise, 2 on bad usage. */
+/** `ts-play drill PLAYBOOK -i INVENTORY ...`: 0 when every scenario completed, 1 otherwise (bad usage included). */
 export async function drillCommand(argv: string[]): Promise<number> {
   let args;
   try {
     args = parseDrillArgs(argv);
   } catch (e) {
-    if (!(e instanceof DrillUsageError)) throw e;
-    process.stderr.write(`drill: ${e.message}\n${DRILL_USAGE}\n`);
-    return 2;
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`drill: ${e.userMessage()}\n${DRILL_USAGE}\n`);
+    return EXIT_BAD_INPUT;
   }
   if (args === 'help') {
     process.stdout.write(`${DRILL_USAGE}\n`);
@@ -66,9 +67,9 @@ export async function drillCommand(argv: string[]): Promise<number> {
     }
     return results.every((r) => r.ok) ? 0 : 1;
   } catch (e) {
-    if (e instanceof DrillError || (e as Error).name === 'LabError' || (e as Error).name === 'InventoryError') {
-      say((e as Error).message);
-      return 1;
+    if (e instanceof TsPlayError) {
+      say(e.userMessage());
+      return e.exitCode;
     }
     throw e;
   }

@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
+import { runProcess } from '../base/process.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { running } from '../lab/container.ts';
 import { labExec } from '../lab/lab.ts';
 import type { RunResult } from '../lab/run.ts';
+import { TsPlayError } from '../base/errors.ts';
 
 /** Runs a command on a lab host; every command is bounded by `timeout` inside the host. */
 export interface HostExec {
@@ -22,12 +23,7 @@ export const labHostExec: HostExec = async (host, argv, timeoutS = 20) => {
   }
 };
 
-export class DrillError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DrillError';
-  }
-}
+export class DrillError extends TsPlayError {}
 
 /** Like labHostExec, but throws a DrillError naming host, command, exit code and stderr. */
 export async function must(exec: HostExec, host: string, argv: string[], timeoutS = 20): Promise<string> {
@@ -46,24 +42,11 @@ export async function must(exec: HostExec, host: string, argv: string[], timeout
 export async function streamIn(host: string, argv: string[], timeoutS: number, onLine: (l: string) => void): Promise<RunResult> {
   const r = await running(host);
   if (!r?.leader) return { code: 255, stdout: '', stderr: `${host}: not running` };
-  return new Promise((resolve) => {
-    const child = spawn('nsenter', ['-t', String(r.leader), '-a', '--', ...bounded(argv, timeoutS)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' },
-    });
-    let stdout = '';
-    let stderr = '';
-    let rest = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const lines = (rest + d.toString()).split('\n');
-      rest = lines.pop() ?? '';
-      lines.forEach(onLine);
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: e.message }));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  const p = await runProcess(['nsenter', '-t', String(r.leader), '-a', '--', ...bounded(argv, timeoutS)], {
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8' },
+    onLine,
   });
+  return { code: p.code, stdout: p.stdout, stderr: p.stderr };
 }
 
 const AGENTS = join(import.meta.dirname, 'agents');

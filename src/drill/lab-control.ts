@@ -2,13 +2,13 @@ import { labKill, labLink, labReboot, labUp } from '../lab/lab.ts';
 import { run } from '../lab/run.ts';
 import { LAB, fabricPeer } from '../lab/topology.ts';
 import { DrillError, must, sleep, waitFor } from './exec.ts';
-import { parseAddrShow } from './probes/vip.ts';
+import { parseIpv4Addresses } from '../facts/addresses.ts';
 import type { DrillContext } from './window.ts';
 
 /** VIPs a gateway holds right now (from the control side, works whatever its container does). */
 export async function vipsOn(ctx: DrillContext, host: string): Promise<string[]> {
   const r = await run(['ip', '-n', ctx.target.nsOf(host), '-o', '-4', 'addr', 'show'], { timeoutMs: 3000 });
-  const have = new Set(r.code === 0 ? parseAddrShow(r.stdout) : []);
+  const have = new Set(r.code === 0 ? parseIpv4Addresses(r.stdout) : []);
   return ctx.target.vips.filter((v) => have.has(v));
 }
 

@@ -1,18 +1,8 @@
 import { DrillError } from './exec.ts';
 import { findScenario, SCENARIOS } from './scenarios/index.ts';
-import type { ScenarioParams } from './scenarios/types.ts';
+import type { DrillBook } from '../rollout/drill-book.ts';
 
-/** playbooks/drill.ts: which scenarios to run, with which parameters, and where the dashboard is. */
-export interface DrillBook {
-  scenarios: { name: string; params?: ScenarioParams }[];
-  prometheus?: string;
-  dashboard?: string;
-  dashboardVars?: Record<string, string>;
-}
-
-export function defineDrill(b: DrillBook): DrillBook {
-  return b;
-}
+export type { DrillBook };
 
 export function checkBook(b: unknown, file: string): DrillBook {
   const book = b as DrillBook;

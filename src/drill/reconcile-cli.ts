@@ -1,6 +1,6 @@
-import { openInventory } from '../cli/inventory-source.ts';
-import { sshConnect, sshTarget } from '../cli/connect.ts';
-import { lazyDecryptor } from '../cli/vault-password.ts';
+import { openInventory } from '../session/inventory-source.ts';
+import { sshConnect, sshTarget } from '../session/connect.ts';
+import { lazyDecryptor } from '../session/vault-password.ts';
 import type { Connection } from '../connection/types.ts';
 import { DrillError, type HostExec, labHostExec } from './exec.ts';
 import { reconcile, summaryLine } from './reconcile.ts';

@@ -1,7 +1,7 @@
 import type { HostExec } from './exec.ts';
 import { DrillError } from './exec.ts';
 import { type CtEntry, type Drift, drift, parseEntries } from './probes/conntrack.ts';
-import { parseAddrShow } from './probes/vip.ts';
+import { parseIpv4Addresses } from '../facts/addresses.ts';
 
 export interface ReconcileInput {
   gateways: [string, string];
@@ -48,7 +48,7 @@ async function out(exec: HostExec, host: string, argv: string[]): Promise<string
 export async function reconcile(exec: HostExec, input: ReconcileInput): Promise<ReconcileReport> {
   const [a, b] = input.gateways;
   const holds = async (h: string): Promise<boolean> => {
-    const have = new Set(parseAddrShow(await out(exec, h, ['ip', '-o', '-4', 'addr', 'show'])));
+    const have = new Set(parseIpv4Addresses(await out(exec, h, ['ip', '-o', '-4', 'addr', 'show'])));
     return input.vips.every((v) => have.has(v));
   };
   const master = (await holds(a)) ? a : (await holds(b)) ? b : undefined;
@@ -61,7 +61,7 @@ export async function reconcile(exec: HostExec, input: ReconcileInput): Promise<
     out(exec, master, ['conntrackd', ...cfg, '-i']),
     out(exec, backup, ['conntrackd', ...cfg, '-e']),
   ]);
-  const own = new Set([...parseAddrShow(addrs), '127.0.0.1']);
+  const own = new Set([...parseIpv4Addresses(addrs), '127.0.0.1']);
   const protocols = input.protocols ?? ['TCP', 'SCTP', 'UDP', 'ICMP'];
   const internalEntries = parseEntries(internal);
   const report: ReconcileReport = {

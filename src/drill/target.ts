@@ -1,5 +1,5 @@
-import { openInventory } from '../cli/inventory-source.ts';
-import { lazyDecryptor } from '../cli/vault-password.ts';
+import { openInventory } from '../session/inventory-source.ts';
+import { lazyDecryptor } from '../session/vault-password.ts';
 import { LAB } from '../lab/topology.ts';
 import { DrillError } from './exec.ts';
 

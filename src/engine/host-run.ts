@@ -1,10 +1,11 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
-import type { EventSink, HostStats, TaskStatus } from '../output/events.ts';
-import type { AnyTask, ApplyEnv, Comparison, FileDiff } from './task.ts';
+import type { EventSink, HostStats, TaskStatus } from './events.ts';
+import type { AnyTask, ApplyEnv, Comparison, FileDiff } from '../task/task.ts';
 import type { HostPlan, PlannedRole } from './plan.ts';
-import { runProbes } from './batch.ts';
+import { runProbes } from '../connection/batch.ts';
+import { TsPlayError, EXIT_FAILED } from '../base/errors.ts';
 
 export interface HostRunOptions {
   check: boolean;
@@ -18,7 +19,11 @@ export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, roundTrips: 0 };
 }
 
-class TaskFailed extends Error {}
+class TaskFailed extends TsPlayError {
+  constructor(reason: string) {
+    super(reason, { exitCode: EXIT_FAILED });
+  }
+}
 
 /**
  * Applies one host's roles in order. State is read in as few round trips as possible: one
@@ -29,6 +34,8 @@ class TaskFailed extends Error {}
 export class HostRun {
   private snapshot: Map<AnyTask, ExecResult[]> | null = null;
   private dirty = false;
+  /** Check mode: some task of this host so far would change it (what a `depends` can wait for). */
+  private wouldChange = false;
 
   constructor(
     private readonly plan: HostPlan,
@@ -115,11 +122,18 @@ export class HostRun {
     }
     if (cmp.status === 'fail') return this.fail(role, task, cmp.reason, handler);
     if (this.opts.check) {
+      if (cmp.status === 'depends') {
+        if (!this.wouldChange) return this.fail(role, task, `${cmp.reason}, and no earlier task would change anything that could provide it`, handler);
+        this.report(role, task, 'changed', { reason: `${cmp.reason}, after an earlier change`, handler, dependsOnEarlierChange: true });
+        return true;
+      }
+      this.wouldChange = true;
       this.report(role, task, 'changed', { reason: cmp.reason, diffs: cmp.diffs, warnings: cmp.warnings, handler });
       return true;
     }
     // Read again right before acting: the batch read may be seconds old.
     const fresh = task.compare(task.parse(await runProbes(this.conn, task.probes(this.facts)), this.facts), this.facts);
+    if (fresh.status === 'depends') return this.fail(role, task, `${fresh.reason}: nothing earlier in the run provided it`, handler);
     if (fresh.status !== 'change') {
       this.report(role, task, fresh.status === 'fail' ? 'failed' : fresh.status === 'skip' ? 'skipped' : 'ok', { reason: fresh.reason, handler });
       if (fresh.status === 'fail') throw new TaskFailed(fresh.reason);
@@ -130,7 +144,7 @@ export class HostRun {
       const changed = outcome?.changed ?? true;
       const warnings = [...(fresh.warnings ?? []), ...(outcome?.warnings ?? [])];
       this.dirty ||= changed;
-      this.report(role, task, changed ? 'changed' : 'ok', { reason: fresh.reason, diffs: changed ? fresh.diffs : undefined, warnings, handler });
+      this.report(role, task, changed ? 'changed' : 'ok', { reason: outcome?.reason ?? fresh.reason, diffs: changed ? fresh.diffs : undefined, warnings, handler });
       return changed;
     } catch (e) {
       if (e instanceof UnreachableError) throw e;
@@ -147,7 +161,7 @@ export class HostRun {
     role: string,
     task: AnyTask,
     status: TaskStatus,
-    extra: { reason?: string; diffs?: FileDiff[]; warnings?: string[]; handler?: boolean },
+    extra: { reason?: string; diffs?: FileDiff[]; warnings?: string[]; handler?: boolean; dependsOnEarlierChange?: boolean },
   ): void {
     this.stats[status === 'ok' ? 'ok' : status]++;
     this.opts.sink.emit({
@@ -162,6 +176,7 @@ export class HostRun {
       ...(extra.diffs?.length ? { diffs: extra.diffs } : {}),
       ...(extra.warnings?.length ? { warnings: extra.warnings } : {}),
       ...(extra.handler ? { handler: true } : {}),
+      ...(extra.dependsOnEarlierChange ? { dependsOnEarlierChange: true } : {}),
     });
   }
 }

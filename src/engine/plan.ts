@@ -1,10 +1,11 @@
-import type { AnyTask } from './task.ts';
-import type { Play, Playbook } from '../playbook/play.ts';
-import type { HostView, RoleContext, RoleUse } from '../playbook/role.ts';
+import type { AnyTask } from '../task/task.ts';
+import type { Play, Playbook } from './play.ts';
+import type { HostView, RoleContext, RoleUse } from './role.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTemplate, templatePath } from '../playbook/template.ts';
+import { renderTemplate, templatePath } from './template.ts';
 import { selected, unknownTags, type TagFilter } from './tags.ts';
+import { TsPlayError } from '../base/errors.ts';
 
 /** What planning needs from an inventory: kept narrow so the engine does not depend on how inventories load. */
 export interface InventorySource {
@@ -51,10 +52,9 @@ export interface PlanOptions {
 }
 
 /** Every problem found before any connection, reported together so one run shows them all. */
-export class PlanError extends Error {
+export class PlanError extends TsPlayError {
   constructor(readonly problems: string[]) {
     super(problems.join('\n'));
-    this.name = 'PlanError';
   }
 }
 

@@ -1,4 +1,4 @@
-import { isRequiredMarker } from '../playbook/required.ts';
+import { isRequiredMarker } from './required.ts';
 import { redact } from '../vault/redact.ts';
 import type { VarOrigins } from './types.ts';
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../base/errors.ts';
 import type { Iface } from './topology.ts';
 
 export type LabArgs =
@@ -19,7 +20,7 @@ export const LAB_USAGE = `usage: ts-play lab <verb>
   link HOST IFACE down|up   pull or replug a cable (IFACE: mgmt, lan, wan, sync)
   kill HOST                 power loss: kill HOST at once, its links go dark`;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 function one(rest: string[], what: string): string {
   if (rest.length !== 1 || !rest[0]) throw new UsageError(`expected ${what}`);

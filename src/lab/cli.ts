@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { LAB_USAGE, UsageError, parseLabArgs } from './args.ts';
+import { LAB_USAGE, parseLabArgs } from './args.ts';
 import { type LabStatus, labDown, labExec, labKill, labLink, labReboot, labStatus, labUp } from './lab.ts';
-import { LabError } from './run.ts';
+import { EXIT_BAD_INPUT, TsPlayError, UsageError, escapeControl } from '../base/errors.ts';
 
 export { labDown, labExec, labKill, labLink, labReboot, labStatus, labUp } from './lab.ts';
 export { LAB } from './topology.ts';
 
-const say = (m: string): void => void process.stderr.write(`lab: ${m}\n`);
+const say = (m: string): void => void process.stderr.write(`lab: ${escapeControl(m)}\n`);
 
 export function formatStatus(s: LabStatus): string {
   const rows = s.hosts.map((h) => {
@@ -24,8 +24,8 @@ export async function labCommand(argv: string[]): Promise<number> {
     args = parseLabArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`lab: ${e.message}\n${LAB_USAGE}\n`);
-    return 2;
+    process.stderr.write(`lab: ${e.userMessage()}\n${LAB_USAGE}\n`);
+    return EXIT_BAD_INPUT;
   }
   try {
     switch (args.verb) {
@@ -59,9 +59,9 @@ export async function labCommand(argv: string[]): Promise<number> {
         return 0;
     }
   } catch (e) {
-    if (e instanceof LabError) {
-      say(e.message);
-      return 1;
+    if (e instanceof TsPlayError) {
+      say(e.userMessage());
+      return e.exitCode;
     }
     throw e;
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { runProcess } from '../base/process.ts';
 import { openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -147,17 +148,10 @@ export async function waitSsh(h: HostSpec, since: number, ms = LAB.sshTimeoutMs)
 export async function execIn(host: string, argv: string[], stdio: 'inherit' | 'pipe' = 'inherit'): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = await running(host);
   if (!r?.leader) throw new LabError(`${host}: not running (run \`lab up\`)`);
-  return new Promise((resolve) => {
-    const child = spawn('nsenter', ['-t', String(r.leader), '-a', '--', ...argv], {
-      stdio: stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'],
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: process.env.TERM ?? 'dumb' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin?.end();
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: e.message }));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  const p = await runProcess(['nsenter', '-t', String(r.leader), '-a', '--', ...argv], {
+    stdio,
+    ...(stdio === 'pipe' ? { input: '' } : {}),
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C.UTF-8', TERM: process.env.TERM ?? 'dumb' },
   });
+  return { code: p.code, stdout: p.stdout, stderr: p.stderr };
 }

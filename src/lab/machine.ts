@@ -1,3 +1,4 @@
+import { isInstalled, packagesProbe, parseDpkgQuery } from '../facts/packages.ts';
 import { MACHINE_PACKAGES } from './recipe.ts';
 import { LabError, run } from './run.ts';
 
@@ -8,13 +9,9 @@ export function requireRoot(): void {
 }
 
 async function installed(pkgs: string[]): Promise<Set<string>> {
-  const r = await run(['dpkg-query', '-W', '-f=${Package} ${Status}\\n', ...pkgs]);
-  const ok = new Set<string>();
-  for (const l of r.stdout.split('\n')) {
-    const [name, ...status] = l.split(' ');
-    if (name && status.join(' ') === 'install ok installed') ok.add(name.split(':')[0]!);
-  }
-  return ok;
+  const state = parseDpkgQuery(await run(packagesProbe(pkgs).argv));
+  if ('error' in state) return new Set();
+  return new Set(Object.entries(state.packages).filter(([, p]) => isInstalled(p)).map(([name]) => name.split(':')[0]!));
 }
 
 /** Installs the machine packages the lab needs that are missing; returns what it installed. */

@@ -1,7 +1,7 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check } from '../connection/errors.ts';
 import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
-import { describeKind, parsePathState, pathProbe, type PathState } from './path-state.ts';
+import { describeKind, type PathState, readPath } from './path-state.ts';
 
 /** Removing one of these is never what a role meant: a variable that came out empty, most likely. */
 const SYSTEM_DIRS = new Set(['/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin', '/srv', '/sys', '/tmp', '/usr', '/var']);
@@ -20,8 +20,7 @@ export function absent(args: AbsentArgs): Task<PathState, AbsentPlan> {
   return {
     module: 'absent',
     ...passThrough(args, `absent ${path}`),
-    probes: () => [pathProbe(path)],
-    parse: ([r]) => (r ? parsePathState(path, r) : { kind: 'error', message: `no probe result for ${path}` }),
+    ...readPath(path),
     compare(actual) {
       if (actual.kind === 'error') return { status: 'fail', reason: actual.message };
       if (actual.kind === 'missing') return { status: 'ok', reason: 'already absent' };

@@ -1,4 +1,4 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check } from '../connection/errors.ts';
 import { quoteArgv } from '../connection/quote.ts';
 import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';

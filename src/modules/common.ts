@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Facts } from '../facts/types.ts';
+import { TsPlayError } from '../base/errors.ts';
 
 /** What every module factory accepts besides its own arguments, passed through to the Task. */
 export interface TaskOptions {
@@ -11,10 +12,9 @@ export interface TaskOptions {
 }
 
 /** A module argument that can never work: thrown while the role builds its tasks, before any connection. */
-export class ModuleArgumentError extends Error {
+export class ModuleArgumentError extends TsPlayError {
   constructor(module: string, message: string) {
     super(`${module}: ${message}`);
-    this.name = 'ModuleArgumentError';
   }
 }
 

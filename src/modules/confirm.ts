@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { Connection } from '../connection/types.ts';
-import type { ApplyEnv } from '../engine/task.ts';
+import type { ApplyEnv } from '../task/task.ts';
 
 /**
  * Proves that a host can still be reached from the control side after an activation. Throws

@@ -1,7 +1,8 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check, trimStderr } from '../connection/errors.ts';
 import { passThrough, type TaskOptions } from './common.ts';
-import { parseKeyValues, unitName } from './unit-state.ts';
+import { parseUnits, unitsProbe } from '../facts/units.ts';
+import { unitName } from './unit-state.ts';
 
 export interface DaemonReloadArgs extends TaskOptions {
   /**
@@ -19,17 +20,12 @@ export function daemonReload(args: DaemonReloadArgs = {}): Task<DaemonReloadStat
   return {
     module: 'service',
     ...passThrough(args, 'systemd daemon-reload'),
-    probes: (facts) => (facts.init === 'systemd' && units?.length ? [{ argv: ['systemctl', 'show', '-p', 'Id,NeedDaemonReload', '--', ...units] }] : []),
+    probes: (facts) => (facts.init === 'systemd' && units?.length ? [unitsProbe(units, 'Id,NeedDaemonReload')] : []),
     parse([r], facts) {
       if (facts.init !== 'systemd') return { systemd: false };
       if (!units?.length) return { systemd: true, stale: [] };
       if (!r || r.code !== 0) return { error: `systemctl show NeedDaemonReload failed (exit ${r?.code}): ${trimStderr(r?.stderr ?? '')}` };
-      // One block per unit, separated by a blank line.
-      const stale = r.stdout
-        .split(/\n\s*\n/)
-        .map(parseKeyValues)
-        .filter((kv) => kv.NeedDaemonReload === 'yes')
-        .map((kv) => kv.Id ?? '?');
+      const stale = Object.entries(parseUnits(r.stdout)).filter(([, u]) => u.needReload).map(([id]) => id);
       return { systemd: true, stale };
     },
     compare(s) {

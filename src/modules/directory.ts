@@ -1,7 +1,7 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check } from '../connection/errors.ts';
 import { absolutePath, accountName, formatMode, parseMode, passThrough, type TaskOptions } from './common.ts';
-import { describeKind, metaDiffs, parsePathState, pathProbe, type PathState } from './path-state.ts';
+import { describeKind, metaDiffs, type PathState, readPath } from './path-state.ts';
 import { setMetadata } from './write.ts';
 
 export interface DirectoryArgs extends TaskOptions {
@@ -25,8 +25,7 @@ export function directory(args: DirectoryArgs): Task<PathState, DirectoryPlan> {
   return {
     module: 'directory',
     ...passThrough(args, `directory ${path}`),
-    probes: () => [pathProbe(path)],
-    parse: ([r]) => (r ? parsePathState(path, r) : { kind: 'error', message: `no probe result for ${path}` }),
+    ...readPath(path),
     compare(actual) {
       if (actual.kind === 'error') return { status: 'fail', reason: actual.message };
       if (actual.kind === 'missing') return { status: 'change', reason: `create (${summary})`, plan: { action: 'create' } };

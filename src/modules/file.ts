@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { absolutePath, accountName, formatMode, ModuleArgumentError, parseMode, passThrough, type TaskOptions } from './common.ts';
-import { describeKind, metaDiffs, parsePathState, pathProbe, type PathState } from './path-state.ts';
+import { describeKind, metaDiffs, type PathState, readPath } from './path-state.ts';
 import { setMetadata, writeFileAtomic } from './write.ts';
 
 export interface FileArgs extends TaskOptions {
@@ -48,8 +48,7 @@ export function file(args: FileArgs): Task<FileState, FilePlan> {
     module: 'file',
     ...passThrough(args, `file ${path}`),
     renders: { path, content, owner, group, mode: formatMode(mode) },
-    probes: () => [pathProbe(path, { content: true })],
-    parse: ([r]) => (r ? parsePathState(path, r) : { kind: 'error', message: `no probe result for ${path}` }),
+    ...readPath(path, { content: true }),
     compare(actual) {
       switch (actual.kind) {
         case 'error':

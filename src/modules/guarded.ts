@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check, CommandError, trimStderr } from '../connection/errors.ts';
 import { quoteArgv } from '../connection/quote.ts';
 import { formatMode, ModuleArgumentError, parseMode } from './common.ts';

@@ -1,9 +1,13 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { check, trimStderr } from '../connection/errors.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
-import { parseUnitState, unitCommand, unitName, unitProbe, type UnitState, type UnitView } from './unit-state.ts';
+import { parseUnitState, unitProbe, type UnitState, type UnitView } from '../facts/units.ts';
+import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
+import { conntrackdStatsProbe, parseConntrackdStats } from '../facts/conntrackd.ts';
+import { parseKeyValues } from '../facts/keyvalue.ts';
+import { unitCommand, unitName } from './unit-state.ts';
 import { FORGET_NEIGHBOURS, NODE_HEALTH, PEER_OWNS, STARTED_PROBE } from './handover-scripts.ts';
 
 export interface HandoverRestartArgs extends TaskOptions {
@@ -35,7 +39,7 @@ export interface HandoverState {
 }
 
 export interface HandoverPlan {
-  mode: 'missing' | 'start' | 'restart' | 'handover';
+  mode: 'start' | 'restart' | 'handover';
   daemonReload: boolean;
 }
 
@@ -70,10 +74,6 @@ function parseStarted(r: ExecResult | undefined): Pick<HandoverState, 'startedAt
   return { ...(startedAt !== undefined ? { startedAt } : {}), ...(changed ? { changed } : {}) };
 }
 
-function keyValues(s: string): Record<string, string> {
-  return Object.fromEntries(s.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1).trim()]));
-}
-
 /**
  * For handlers of changes that only a restart applies (conntrackd.conf, the notify script, a
  * systemd drop-in). On a node without the VIPs: a plain restart. On the VIP holder: keepalived
@@ -101,9 +101,8 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
 
   /** Received sync packets, to tell a live peer from none (FTFW sends alive messages every second). */
   async function syncReceived(conn: Connection): Promise<number | undefined> {
-    const r = await conn.exec(['conntrackd', '-C', conf, '-s']);
-    const m = /(\d+) Pckts recv/.exec(r.stdout);
-    return r.code === 0 && m ? Number(m[1]) : undefined;
+    const r = await conn.exec(conntrackdStatsProbe(conf).argv);
+    return r.code === 0 ? parseConntrackdStats(r.stdout).packetsReceived : undefined;
   }
 
   async function until(conn: Connection, timeoutSec: number, probe: () => Promise<string | undefined>): Promise<string | undefined> {
@@ -147,7 +146,7 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
     const since = Number((await check(conn, ['date', '+%s'])).stdout.trim());
     await unitCommand(conn, facts.init, keepalived, 'start');
     const sick = await until(conn, healthy, async () => {
-      const kv = keyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
+      const kv = parseKeyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
       const problems = [
         kv.keepalived !== 'active' ? `${keepalived} is ${kv.keepalived ?? 'unknown'}` : '',
         kv.conntrackd !== 'ok' ? 'conntrackd does not answer' : '',
@@ -164,19 +163,19 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
     module: 'handoverRestart',
     ...passThrough(args, `restart ${unit}, handing the VIPs over first if this node holds them`),
     probes: (facts) => [
-      { argv: ['ip', '-o', '-4', 'addr', 'show'] },
+      ADDRESSES_PROBE,
       unitProbe(unit, facts),
       { argv: ['sh', '-c', STARTED_PROBE, 'sh', unit, ...watch] },
     ],
     parse: ([addr, u, started], facts) => {
-      const have = new Set([...(addr?.stdout ?? '').matchAll(/\sinet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]));
+      const have = new Set(parseIpv4Addresses(addr?.stdout ?? ''));
       return { unit: parseUnitState(unit, u, facts), holds: vipList.filter((v) => have.has(v)), ...parseStarted(started) };
     },
     compare(s, facts) {
       if ('error' in s.unit) return { status: 'fail', reason: s.unit.error };
       if (facts.init !== 'systemd') return { status: 'fail', reason: `handoverRestart drives keepalived through systemd; this host runs ${facts.init}` };
       const u: UnitView = s.unit;
-      if (!u.exists) return { status: 'change', reason: `unit ${unit} not present yet (would restart)`, plan: { mode: 'missing', daemonReload: false } };
+      if (!u.exists) return { status: 'depends', reason: `unit ${unit} not present yet (would restart)` };
       if (!u.active) return { status: 'change', reason: `start (${u.activeText})`, plan: { mode: 'start', daemonReload: u.needReload } };
       if (watch.length && s.startedAt !== undefined && (!s.changed || s.startedAt > s.changed.mtime)) {
         return { status: 'ok', reason: `${unit} started after the last change${s.changed ? ` of ${s.changed.path}` : ''}: nothing to restart` };
@@ -188,7 +187,6 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
       return { status: 'change', reason: `restart ${unit}${why} (no VIPs here)`, plan: { mode: 'restart', daemonReload: u.needReload } };
     },
     async apply(conn, plan, facts) {
-      if (plan.mode === 'missing') throw new Error(`${conn.host}: unit ${unit} not found`);
       if (plan.daemonReload) await unitCommand(conn, facts.init, unit, 'daemon-reload');
       if (plan.mode === 'start') await unitCommand(conn, facts.init, unit, 'start');
       else if (plan.mode === 'restart') await unitCommand(conn, facts.init, unit, 'restart');

@@ -11,3 +11,7 @@ export { command, type CommandArgs } from './command.ts';
 export { ModuleArgumentError, type TaskOptions } from './common.ts';
 export { FileWriteError } from './write.ts';
 export { handoverRestart, type HandoverRestartArgs } from './handover.ts';
+export { systemUser } from './user.ts';
+export { guardedFile, type GuardedFileArgs } from './guarded.ts';
+export { defaultConfirm, sshBanner, type Confirm } from './confirm.ts';
+export { permissions, type PermissionsArgs } from './permissions.ts';

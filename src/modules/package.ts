@@ -1,7 +1,8 @@
 import semver from 'semver';
 import type { Connection } from '../connection/types.ts';
-import type { Task } from '../engine/task.ts';
-import { CommandError, check, trimStderr } from '../connection/errors.ts';
+import type { Task } from '../task/task.ts';
+import { CommandError, check } from '../connection/errors.ts';
+import { isInstalled, packagesProbe, parseDpkgQuery, type InstalledPackage, type PackageState } from '../facts/packages.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 
 export interface PackageArgs extends TaskOptions {
@@ -11,20 +12,12 @@ export interface PackageArgs extends TaskOptions {
   minVersion?: string;
 }
 
-export interface InstalledPackage {
-  status: string;
-  version: string;
-}
-
-export type PackageState = { packages: Record<string, InstalledPackage> } | { error: string };
-
 export interface PackagePlan {
   action: 'install' | 'remove';
   names: string[];
 }
 
 const NAME = /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?$/;
-const FORMAT = '${Package}\\t${db:Status-Abbrev}\\t${Version}\\n';
 const APT_ENV = ['env', 'DEBIAN_FRONTEND=noninteractive'];
 // Wait for a concurrent apt/unattended-upgrades instead of failing at once.
 const LOCK_WAIT = ['-o', 'DPkg::Lock::Timeout=120'];
@@ -56,24 +49,6 @@ function baseName(n: string): string {
   return n.split(':')[0] ?? n;
 }
 
-function isInstalled(p: InstalledPackage | undefined): boolean {
-  // want/status/error flags: status i (installed) or t/W (installed, triggers pending), no error flag.
-  return !!p && /^.[itW] ?$/.test(p.status);
-}
-
-/** Parses dpkg-query -W output; packages dpkg never heard of are simply absent (exit 1 with a note on stderr). */
-export function parseDpkgQuery(r: { code: number; stdout: string; stderr: string }): PackageState {
-  if (r.code !== 0 && r.code !== 1) return { error: `dpkg-query exited ${r.code}: ${trimStderr(r.stderr)}` };
-  const packages: Record<string, InstalledPackage> = {};
-  for (const line of r.stdout.split('\n')) {
-    const [name, status, version] = line.split('\t');
-    if (!name || status === undefined || version === undefined) continue;
-    const prev = packages[name];
-    if (!isInstalled(prev)) packages[name] = { status, version };
-  }
-  return { packages };
-}
-
 export function pkg(args: PackageArgs): Task<PackageState, PackagePlan> {
   const names = typeof args.names === 'string' ? [args.names] : [...(args.names ?? [])];
   if (names.length === 0) throw new ModuleArgumentError('package', 'names must list at least one package');
@@ -86,7 +61,7 @@ export function pkg(args: PackageArgs): Task<PackageState, PackagePlan> {
     if (state === 'absent') throw new ModuleArgumentError('package', 'minVersion makes no sense with state: absent');
     if (!semver.coerce(min)) throw new ModuleArgumentError('package', `minVersion ${JSON.stringify(min)} is not a version`);
   }
-  const probeArgv = ['dpkg-query', '-W', '-f', FORMAT, '--', ...names];
+  const probeArgv = packagesProbe(names).argv;
   const show = (n: string, p: InstalledPackage) => `${baseName(n)} ${p.version}`;
 
   /** What is still wrong with these packages, or [] when all are as wanted. */

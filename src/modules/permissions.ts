@@ -1,6 +1,6 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { absolutePath, accountName, formatMode, ModuleArgumentError, parseMode, passThrough, type TaskOptions } from './common.ts';
-import { describeKind, metaDiffs, parsePathState, pathProbe, type PathState } from './path-state.ts';
+import { describeKind, metaDiffs, type PathState, readPath } from './path-state.ts';
 import { setMetadata } from './write.ts';
 
 export interface PermissionsArgs extends TaskOptions {
@@ -30,8 +30,7 @@ export function permissions(args: PermissionsArgs): Task<PathState, { mode: numb
   return {
     module: 'permissions',
     ...passThrough(args, `permissions ${path} ${owner}:${group} ${shown}`),
-    probes: () => [pathProbe(path)],
-    parse: ([r]) => (r ? parsePathState(path, r) : { kind: 'error', message: `no probe result for ${path}` }),
+    ...readPath(path),
     compare(s) {
       if (s.kind === 'error') return { status: 'fail', reason: s.message };
       if (s.kind === 'missing') return { status: 'skip', reason: `${path} does not exist (yet)` };

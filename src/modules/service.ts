@@ -1,6 +1,7 @@
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
-import { parseUnitState, unitCommand, unitName, unitProbe, type UnitCommand, type UnitState } from './unit-state.ts';
+import { parseUnitState, unitProbe, type UnitState } from '../facts/units.ts';
+import { unitCommand, unitName, type UnitCommand } from './unit-state.ts';
 
 export interface ServiceArgs extends TaskOptions {
   /** Unit name ("keepalived" or "keepalived.service"); the init script's name on sysvinit hosts. */
@@ -10,14 +11,8 @@ export interface ServiceArgs extends TaskOptions {
 }
 
 export interface ServicePlan {
-  /** The unit was not there when compared (check mode, package not installed yet): apply fails if it still is not. */
-  missing?: boolean;
   daemonReload: boolean;
   commands: UnitCommand[];
-}
-
-function notFound(host: string, name: string): Error {
-  return new Error(`${host}: unit ${name} not found`);
 }
 
 export function service(args: ServiceArgs): Task<UnitState, ServicePlan> {
@@ -39,8 +34,9 @@ export function service(args: ServiceArgs): Task<UnitState, ServicePlan> {
       if ('error' in u) return { status: 'fail', reason: u.error };
       if (!u.exists) {
         if (!needsUnit) return { status: 'ok', reason: `unit ${name} not present` };
+        // The package that brings the unit is installed by an earlier task: the engine decides.
         const would = state === 'started' ? 'started' : 'enabled';
-        return { status: 'change', reason: `unit ${name} not present yet (would be ${would})`, plan: { missing: true, daemonReload: false, commands: [] } };
+        return { status: 'depends', reason: `unit ${name} not present yet (would be ${would})` };
       }
       if (u.masked && needsUnit) return { status: 'fail', reason: `unit ${name} is masked` };
       const commands: UnitCommand[] = [];
@@ -60,7 +56,6 @@ export function service(args: ServiceArgs): Task<UnitState, ServicePlan> {
       return { status: 'change', reason: notes.join(', '), plan: { daemonReload: u.needReload, commands } };
     },
     async apply(conn, plan, facts) {
-      if (plan.missing) throw notFound(conn.host, name);
       if (plan.daemonReload) await unitCommand(conn, facts.init, name, 'daemon-reload');
       for (const cmd of plan.commands) await unitCommand(conn, facts.init, name, cmd);
       return { changed: true };
@@ -74,7 +69,6 @@ export interface ServiceActionArgs extends TaskOptions {
 }
 
 export interface ServiceActionPlan {
-  missing?: boolean;
   daemonReload: boolean;
   command: UnitCommand;
 }
@@ -97,7 +91,7 @@ export function serviceAction(args: ServiceActionArgs): Task<UnitState, ServiceA
     compare(u) {
       if ('error' in u) return { status: 'fail', reason: u.error };
       if (!u.exists) {
-        return { status: 'change', reason: `unit ${name} not present yet (would ${action})`, plan: { missing: true, daemonReload: false, command: action } };
+        return { status: 'depends', reason: `unit ${name} not present yet (would ${action})` };
       }
       if (!u.active) {
         if (action === 'reload') return { status: 'ok', reason: 'not running' };
@@ -106,7 +100,6 @@ export function serviceAction(args: ServiceActionArgs): Task<UnitState, ServiceA
       return { status: 'change', reason: action, plan: { daemonReload: u.needReload, command: action } };
     },
     async apply(conn, plan, facts) {
-      if (plan.missing) throw notFound(conn.host, name);
       if (plan.daemonReload) await unitCommand(conn, facts.init, name, 'daemon-reload');
       await unitCommand(conn, facts.init, name, plan.command);
       return { changed: true };

@@ -1,8 +1,8 @@
 import { posix } from 'node:path';
-import type { Task } from '../engine/task.ts';
+import type { Task } from '../task/task.ts';
 import { trimStderr } from '../connection/errors.ts';
 import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
-import { describeKind, parsePathState, pathProbe, type PathState } from './path-state.ts';
+import { describeKind, type PathState, readPath } from './path-state.ts';
 import { tempPathFor } from './write.ts';
 
 export interface SymlinkArgs extends TaskOptions {
@@ -40,8 +40,7 @@ export function symlink(args: SymlinkArgs): Task<PathState, SymlinkPlan> {
   return {
     module: 'symlink',
     ...passThrough(args, `symlink ${path} -> ${target}`),
-    probes: () => [pathProbe(path)],
-    parse: ([r]) => (r ? parsePathState(path, r) : { kind: 'error', message: `no probe result for ${path}` }),
+    ...readPath(path),
     compare(actual) {
       switch (actual.kind) {
         case 'error':

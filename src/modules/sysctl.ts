@@ -1,5 +1,5 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
-import type { FileDiff, Task } from '../engine/task.ts';
+import type { FileDiff, Task } from '../task/task.ts';
 import { trimStderr } from '../connection/errors.ts';
 import { absolutePath, ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 import { describeKind, metaDiffs, parsePathState, pathProbe, type PathState } from './path-state.ts';

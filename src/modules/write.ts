@@ -5,6 +5,7 @@ import { check } from '../connection/errors.ts';
 import { quoteArgv } from '../connection/quote.ts';
 import { trimStderr } from '../connection/errors.ts';
 import { formatMode } from './common.ts';
+import { TsPlayError } from '../base/errors.ts';
 
 export const KEEP_BACKUPS = 3;
 
@@ -20,14 +21,13 @@ export interface WriteSpec {
 }
 
 /** A write that did not happen; the live file is untouched. */
-export class FileWriteError extends Error {
+export class FileWriteError extends TsPlayError {
   constructor(
     readonly host: string,
     readonly path: string,
     message: string,
   ) {
     super(`${host}: ${path}: ${message}`);
-    this.name = 'FileWriteError';
   }
 }
 

@@ -1,5 +1,5 @@
 import { structuredPatch } from 'diff';
-import type { FileDiff } from '../engine/task.ts';
+import type { FileDiff } from '../task/task.ts';
 import { redact } from '../vault/redact.ts';
 import { painter } from './colors.ts';
 

@@ -6,4 +6,4 @@ export { JsonSink, JSON_SCHEMA_VERSION, type RunDocument, type TimedEvent } from
 export { formatRecap, exitCode, EXIT_OK, EXIT_FAILED, EXIT_UNREACHABLE, type RecapOptions } from './recap.ts';
 export { renderFileDiff, renderDiffs, isBinary, VAULTED_NOTE, type DiffOptions } from './diff.ts';
 export { errorText } from './error.ts';
-export { EventBus, type EngineEvent, type EventSink, type HostStats, type TaskStatus } from './events.ts';
+export { EventBus, type EngineEvent, type EventSink, type HostStats, type TaskStatus } from '../engine/events.ts';

@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { EngineEvent, EventSink, HostStats } from './events.ts';
+import type { EngineEvent, EventSink, HostStats } from '../engine/events.ts';
 import { redactDeep } from '../vault/redact.ts';
 import { exitCode } from './recap.ts';
 

@@ -1,5 +1,6 @@
 import { DefaultRenderer, Listr, ListrLogger, ProcessOutput, Spinner, ANSI_ESCAPE_CODES } from 'listr2';
-import type { EngineEvent, EventSink } from './events.ts';
+import type { EngineEvent, EventSink } from '../engine/events.ts';
+import { escapeControl } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
 import { PlainRenderer, type PlainOptions } from './plain.ts';
 
@@ -172,7 +173,7 @@ export class Listr2Renderer implements EventSink {
         view.setTitle(title(view));
         await view.done;
         view.setTitle(title(view));
-        if (view.failure !== undefined) throw new Error(redact(firstLine(view.failure)));
+        if (view.failure !== undefined) throw new Error(redact(escapeControl(firstLine(view.failure))));
       },
     }));
     const listr = new Listr(tasks, {

@@ -1,4 +1,5 @@
-import type { EngineEvent, EventSink } from './events.ts';
+import type { EngineEvent, EventSink } from '../engine/events.ts';
+import { escapeControl } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
 import { painter, type Paint } from './colors.ts';
 import { renderDiffs } from './diff.ts';
@@ -109,6 +110,7 @@ export function statusWord(e: TaskEvent): string {
 
 /** First line of `text` after `head`; the rest indented, so a command's full stderr is still shown. */
 function withContinuation(head: string, text: string): string[] {
-  const [first, ...rest] = text.replace(/\s+$/, '').split('\n');
+  // Reasons quote hosts' stderr: an escape sequence in it must not reach the terminal.
+  const [first, ...rest] = escapeControl(text.replace(/\s+$/, '')).split('\n');
   return [head + (first ?? ''), ...rest.map((l) => `    ${l}`)];
 }

@@ -1,4 +1,5 @@
-import type { HostStats } from './events.ts';
+import type { HostStats } from '../engine/events.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_UNREACHABLE } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
 
 export interface RecapOptions {
@@ -19,9 +20,7 @@ export function formatRecap(hosts: Record<string, HostStats>, options: RecapOpti
     .join('\n');
 }
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 2;
-export const EXIT_UNREACHABLE = 4;
+export { EXIT_OK, EXIT_FAILED, EXIT_UNREACHABLE };
 
 /** 0 on success, 2 when a host failed, 4 when a host was unreachable; unreachable wins, as in Ansible. */
 export function exitCode(hosts: Record<string, HostStats>): number {

@@ -1,4 +1,4 @@
-import type { EventSink } from './events.ts';
+import type { EventSink } from '../engine/events.ts';
 import { Listr2Renderer } from './listr.ts';
 import { PlainRenderer, type TextOut } from './plain.ts';
 

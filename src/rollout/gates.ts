@@ -1,8 +1,9 @@
-import type { BatchContext, Play } from '../playbook/play.ts';
+import type { BatchContext, Play } from '../engine/play.ts';
 import type { Connection } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import { healthProblems, holder, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';
-import { parseAddresses, readNode, type NodeState } from './node-state.ts';
+import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
+import { readNode, type NodeState } from './node-state.ts';
 import { pairSettings, SettingsError, type PairSettings } from './settings.ts';
 import { GateError, realClock, settle, type Clock } from './wait.ts';
 
@@ -72,9 +73,9 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       const holds = await Promise.all(hosts.map(async (h) => {
         const conn = await connectTo(ctx, h);
         if (conn instanceof UnreachableError) throw new GateError(`cannot read the VIPs on ${h}: unreachable (${conn.reason})`);
-        const r = await conn.exec(['ip', '-o', '-4', 'addr', 'show']);
+        const r = await conn.exec(ADDRESSES_PROBE.argv);
         if (r.code !== 0) throw new GateError(`cannot read the VIPs on ${h}: \`ip -o -4 addr show\` exited ${r.code}: ${r.stderr.trim()}`);
-        const have = new Set(parseAddresses(r.stdout));
+        const have = new Set(parseIpv4Addresses(r.stdout));
         return settingsOf(ctx, h).vips.some((v) => have.has(v));
       }));
       const holders = new Set(hosts.filter((_, i) => holds[i]));

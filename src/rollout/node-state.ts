@@ -1,6 +1,9 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
-import { runProbes } from '../engine/batch.ts';
+import { runProbes } from '../connection/batch.ts';
+import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
+import { conntrackdStatsProbe, parseConntrackdStats } from '../facts/conntrackd.ts';
+import { parseUnits, unitsProbe } from '../facts/units.ts';
 import type { PairSettings } from './settings.ts';
 
 /** What the gates know about one gateway at one moment; read only, never changed by reading. */
@@ -32,36 +35,13 @@ const STATE_FILES = `for f in "$1"/*.state; do [ -f "$f" ] || continue; n=\${f##
 /** The argv the gates send, exported so fixture tests answer exactly these. */
 export function nodeProbes(s: PairSettings) {
   return {
-    addr: ['ip', '-o', '-4', 'addr', 'show'],
-    units: ['systemctl', 'show', '-p', 'Id,LoadState,ActiveState', '--', 'keepalived.service', 'conntrackd.service'],
+    addr: ADDRESSES_PROBE.argv,
+    units: unitsProbe(['keepalived.service', 'conntrackd.service'], 'Id,LoadState,ActiveState').argv,
     states: ['sh', '-c', STATE_FILES, 'sh', s.stateDir],
     check: ['setpriv', `--reuid=${s.checkUser}`, `--regid=${s.checkUser}`, '--clear-groups', HA_CHECK],
     checkLog: ['journalctl', '-t', 'ha-check', '--since=-30s', '-o', 'cat', '--no-pager', '-n', '4'],
-    conntrackd: ['conntrackd', '-C', s.conntrackdConfig, '-s'],
+    conntrackd: conntrackdStatsProbe(s.conntrackdConfig).argv,
   };
-}
-
-/** Plain IPv4 addresses on any interface, from `ip -o -4 addr show`. */
-export function parseAddresses(stdout: string): string[] {
-  const out: string[] = [];
-  for (const m of stdout.matchAll(/\sinet (\d+\.\d+\.\d+\.\d+)\//g)) out.push(m[1]!);
-  return out;
-}
-
-/** `systemctl show -p Id,LoadState,ActiveState -- a b`: blocks separated by blank lines. */
-export function parseUnits(stdout: string): Record<string, ServiceState> {
-  const out: Record<string, ServiceState> = {};
-  for (const block of stdout.split(/\n\s*\n/)) {
-    const kv: Record<string, string> = {};
-    for (const line of block.split('\n')) {
-      const eq = line.indexOf('=');
-      if (eq > 0) kv[line.slice(0, eq)] = line.slice(eq + 1).trim();
-    }
-    if (!kv.Id) continue;
-    const name = kv.Id.replace(/\.service$/, '');
-    out[name] = kv.LoadState === 'not-found' ? 'absent' : (kv.ActiveState ?? 'unknown');
-  }
-  return out;
 }
 
 export function parseStates(stdout: string): Record<string, string> {
@@ -71,17 +51,6 @@ export function parseStates(stdout: string): Record<string, string> {
     if (name && state) out[name] = state;
   }
   return out;
-}
-
-/** The "current active connections" of the internal and external caches in `conntrackd -s`. */
-export function parseCaches(stdout: string): { internal: number; external: number } | undefined {
-  const sizeOf = (cache: string) => {
-    const m = new RegExp(`cache ${cache}:\\s*\\n\\s*current active connections:\\s*(\\d+)`).exec(stdout);
-    return m ? Number(m[1]) : undefined;
-  };
-  const internal = sizeOf('internal');
-  const external = sizeOf('external');
-  return internal === undefined || external === undefined ? undefined : { internal, external };
 }
 
 function firstLines(s: string, n = 3): string {
@@ -102,14 +71,16 @@ export async function readNode(host: string, conn: Connection, s: PairSettings):
     // One round trip: the gates read both nodes at every poll, so each exec would count.
     const [addr, unitsOut, states, run, log, ctd] = await runProbes(conn, [p.addr, p.units, p.states, p.check, p.checkLog, p.conntrackd].map((argv) => ({ argv })));
     const units = parseUnits(unitsOut!.stdout);
-    const have = new Set(parseAddresses(addr!.stdout));
-    const caches = ctd!.code === 0 ? parseCaches(ctd!.stdout) : undefined;
+    const unit = (id: string): ServiceState => (units[id] ? (units[id].exists ? units[id].activeState : 'absent') : 'absent');
+    const have = new Set(parseIpv4Addresses(addr!.stdout));
+    const stats = ctd!.code === 0 ? parseConntrackdStats(ctd!.stdout) : {};
+    const caches = stats.internal !== undefined && stats.external !== undefined ? { internal: stats.internal, external: stats.external } : undefined;
     return {
       host,
       reachable: true,
       vips: s.vips.filter((v) => have.has(v)),
-      keepalived: units.keepalived ?? 'absent',
-      conntrackd: units.conntrackd ?? 'absent',
+      keepalived: unit('keepalived.service'),
+      conntrackd: unit('conntrackd.service'),
       vrrp: parseStates(states!.stdout),
       check: checkResult(run!, log),
       ...(caches ? { caches } : { conntrackdError: `\`conntrackd -s\` exited ${ctd!.code}: ${firstLines(ctd!.stderr || ctd!.stdout, 1) || 'no output'}` }),

@@ -1,3 +1,5 @@
+import { TsPlayError } from '../base/errors.ts';
+
 /**
  * What the gates need from a gateway's variables. The engine gives hooks the inventory, play
  * and -e layers only (role defaults are not merged there), so the playbook passes the role
@@ -34,7 +36,7 @@ export const rolloutDefaults = {
   rollout_settle_timeout: 30,
 };
 
-export class SettingsError extends Error {}
+export class SettingsError extends TsPlayError {}
 
 const ip = (v: unknown) => String(v).split('/')[0]!;
 

@@ -1,8 +1,8 @@
+import { TsPlayError, EXIT_FAILED } from '../base/errors.ts';
 /** A gate's failure: the reason is what the runner prints after `gate <name> failed:`. */
-export class GateError extends Error {
+export class GateError extends TsPlayError {
   constructor(message: string) {
-    super(message);
-    this.name = 'GateError';
+    super(message, { exitCode: EXIT_FAILED });
   }
 }
 

@@ -1,5 +1,4 @@
-/** The vault's public surface for the CLI and the loaders. */
-export { vaultCommand, VAULT_USAGE, type VaultIo } from './cli.ts';
+/** The vault's public surface for the loaders and the vault command (src/cli/vault.ts). */
 export { PasswordVaultDecryptor, loadVaultedYaml, registerPlaintext, registerSecretsDeep } from './decryptor.ts';
 export { VaultError, type VaultErrorKind } from './errors.ts';
 export { decryptVault, encryptVault, parseEnvelope } from './format.ts';

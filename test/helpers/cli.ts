@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess } from '../../src/base/process.ts';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -12,24 +12,13 @@ export interface CliResult {
 }
 
 /** Runs ts-play as a user would (bin/ts-play.js), from the project root, without a TTY. */
-export function tsplay(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
+export async function tsplay(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  const r = await runProcess([process.execPath, join(ROOT, 'bin/ts-play.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    timeoutMs: opts.timeoutMs ?? 300_000,
   });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a command inside a lab host (all its namespaces) and returns its output. */

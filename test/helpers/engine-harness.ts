@@ -8,8 +8,8 @@ import { planPlaybook, type InventorySource } from '../../src/engine/plan.ts';
 import { Runner, type RunSummary } from '../../src/engine/runner.ts';
 import { checkRoleVars } from '../../src/inventory/typecheck.ts';
 import { mergeLayers } from '../../src/inventory/vars.ts';
-import type { EngineEvent } from '../../src/output/events.ts';
-import type { Playbook } from '../../src/playbook/play.ts';
+import type { EngineEvent } from '../../src/engine/events.ts';
+import type { Playbook } from '../../src/engine/play.ts';
 
 /** Hosts that are folders on this machine, reached through a real sh: the engine end to end, without SSH. */
 export class LocalHosts {

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import type { Comparison, FileDiff } from '../../src/engine/task.ts';
+import type { Comparison, FileDiff } from '../../src/task/task.ts';
 
 /** What a compare fixture expects; absent fields are not checked. */
 export interface Expected {

@@ -1,4 +1,4 @@
-import type { Task } from '../../src/engine/task.ts';
+import type { Task } from '../../src/task/task.ts';
 
 /**
  * A minimal task that keeps one line of text in a file: enough to drive the engine against a
@@ -47,6 +47,28 @@ export function failing(reason: string): Task<null, null> {
     compare: () => ({ status: 'change', reason: 'always', plan: null }),
     async apply() {
       throw new Error(reason);
+    },
+  };
+}
+
+/**
+ * Wants a file to carry a mark, but the file itself comes from an earlier task: while it is
+ * missing the comparison depends on that earlier change (as a service on its package).
+ */
+export function markInFile(path: string, mark: string, name = `mark ${path}`): Task<string | null, null> {
+  return {
+    module: 'test-mark',
+    name,
+    probes: () => [{ argv: ['cat', path] }],
+    parse: ([r]) => (r!.code === 0 ? r!.stdout : null),
+    compare: (actual) =>
+      actual === null
+        ? { status: 'depends', reason: `${path} not present yet` }
+        : actual.includes(mark)
+          ? { status: 'ok', reason: 'marked' }
+          : { status: 'change', reason: 'add the mark', plan: null },
+    async apply(conn) {
+      await conn.exec(['sh', '-c', 'echo "$1" >> "$2"', 'sh', mark, path]);
     },
   };
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnyTask, RenderedFile } from '../../src/engine/task.ts';
-import type { HostView, RoleContext, RoleFactory } from '../../src/playbook/index.ts';
-import { isRequiredMarker } from '../../src/playbook/required.ts';
-import { renderTemplate, templatePath } from '../../src/playbook/template.ts';
+import type { AnyTask, RenderedFile } from '../../src/task/task.ts';
+import type { HostView, RoleContext, RoleFactory } from 'ts-play';
+import { isRequiredMarker } from '../../src/inventory/required.ts';
+import { renderTemplate, templatePath } from '../../src/engine/template.ts';
 
 export interface Fixture {
   errors: string[];

@@ -1,5 +1,5 @@
 import type { Connection, ExecResult } from '../../src/connection/types.ts';
-import type { AnyTask, ApplyOutcome, Comparison } from '../../src/engine/task.ts';
+import type { AnyTask, ApplyOutcome, Comparison } from '../../src/task/task.ts';
 import type { Facts } from '../../src/facts/types.ts';
 
 /** probes -> parse -> compare on canned probe results, as the engine would do with them. */

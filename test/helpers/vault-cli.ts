@@ -1,5 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
-import { vaultCommand } from '../../src/vault/cli.ts';
+import { vaultCommand } from '../../src/cli/vault.ts';
 
 /** Runs `ts-play vault ...` in-process with captured output and no terminal. */
 export async function runVault(argv: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {

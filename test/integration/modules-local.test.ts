@@ -6,8 +6,8 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { LocalConnection } from '../../src/connection/local.ts';
 import { absent, command, directory, file, pkg, service, symlink, sysctl } from '../../src/modules/index.ts';
 import { renderSysctlFile } from '../../src/modules/sysctl.ts';
-import { runProbes } from '../../src/engine/batch.ts';
-import type { AnyTask } from '../../src/engine/task.ts';
+import { runProbes } from '../../src/connection/batch.ts';
+import type { AnyTask } from '../../src/task/task.ts';
 import { makeFacts } from '../helpers/facts.ts';
 import { applyTask, readAndCompare } from '../helpers/run-task.ts';
 
@@ -219,5 +219,5 @@ test('pkg and sysvinit service probes read this machine as it is (compare only: 
   t.is(dbus.status, 'ok', JSON.stringify(dbus));
   t.regex(dbus.status === 'ok' ? (dbus.reason ?? '') : '', /, enabled$/);
   const none = await readAndCompare(service({ unit: 'tsp-no-such-service', state: 'started' }), conn, sysv);
-  t.is(none.status === 'change' ? none.reason : '', 'unit tsp-no-such-service not present yet (would be started)');
+  t.is(none.status === 'depends' ? none.reason : '', 'unit tsp-no-such-service not present yet (would be started)');
 });

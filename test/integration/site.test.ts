@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labDown, labReboot, labUp } from '../../src/lab/cli.ts';
 import { LAB_INVENTORY, labExec, recap, tsplay } from '../helpers/cli.ts';
-import type { EngineEvent } from '../../src/output/events.ts';
+import type { EngineEvent } from '../../src/engine/events.ts';
 
 const site = (...args: string[]) => tsplay(['playbooks/site.ts', '-i', LAB_INVENTORY, ...args], { timeoutMs: 900_000 });
 

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { batchScript, parseBatchOutput, parseBatchScript, BatchProtocolError } from '../../src/engine/batch.ts';
+import { batchScript, parseBatchOutput, parseBatchScript, BatchProtocolError } from '../../src/connection/batch.ts';
 
 // The script is run by a real sh here: the framing must survive binary-ish content,
 // empty output, failing probes and arguments that need quoting.

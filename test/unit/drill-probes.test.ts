@@ -2,7 +2,8 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outageAfter, parsePing, pingArgv } from '../../src/drill/probes/ping.ts';
-import { ownerTimeline, ownersAt, parseAddrShow, parseMonitorLine, vipMoveMs, type VipEvent } from '../../src/drill/probes/vip.ts';
+import { ownerTimeline, ownersAt, parseMonitorLine, vipMoveMs, type VipEvent } from '../../src/drill/probes/vip.ts';
+import { parseIpv4Addresses } from '../../src/facts/addresses.ts';
 import { drift, parseCount, parseCtdStats, parseEntries } from '../../src/drill/probes/conntrack.ts';
 import { parseIperf, udpResult } from '../../src/drill/probes/streams.ts';
 import { forwardedOnly } from '../../src/drill/reconcile.ts';
@@ -55,7 +56,7 @@ test('vip: monitor lines become add/delete events in UTC, other addresses ignore
 });
 
 test('vip: addresses from ip -o addr show', (t) => {
-  t.deepEqual(parseAddrShow('5: lan    inet 198.18.1.2/24 brd 198.18.1.255 scope global lan\n5: lan    inet 198.18.1.1/24 scope global secondary lan\n'), ['198.18.1.2', '198.18.1.1']);
+  t.deepEqual(parseIpv4Addresses('5: lan    inet 198.18.1.2/24 brd 198.18.1.255 scope global lan\n5: lan    inet 198.18.1.1/24 scope global secondary lan\n'), ['198.18.1.2', '198.18.1.1']);
 });
 
 const ev = (t: number, host: string, vip: string, present: boolean): VipEvent => ({ t, host, vip, present });

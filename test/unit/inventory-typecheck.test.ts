@@ -4,7 +4,7 @@ import { roleVars } from '../../src/inventory/role-vars.ts';
 import { checkRoleVars } from '../../src/inventory/typecheck.ts';
 import { hostVars } from '../../src/inventory/vars.ts';
 import { parseExtraVars } from '../../src/inventory/extra-vars.ts';
-import { required } from '../../src/playbook/required.ts';
+import { required } from '../../src/inventory/required.ts';
 import { clearSecrets, registerSecret } from '../../src/vault/redact.ts';
 import { FIX, ROOT } from './inventory-helpers.ts';
 

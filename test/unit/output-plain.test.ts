@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { EngineEvent } from '../../src/output/events.ts';
+import type { EngineEvent } from '../../src/engine/events.ts';
 import { PlainRenderer, type PlainOptions } from '../../src/output/plain.ts';
 import { applyRun } from './fixtures/output-events.ts';
 

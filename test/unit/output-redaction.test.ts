@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { EngineEvent } from '../../src/output/events.ts';
+import type { EngineEvent } from '../../src/engine/events.ts';
 import { errorText } from '../../src/output/error.ts';
 import { JsonSink } from '../../src/output/json.ts';
 import { Listr2Renderer } from '../../src/output/listr.ts';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { renderTemplate, TemplateError } from '../../src/playbook/template.ts';
+import { renderTemplate, TemplateError } from '../../src/engine/template.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/templates');
 

@@ -165,7 +165,7 @@ test('edit: a signal while the editor runs aborts the edit and still removes the
   const f = path('sig.yml', encryptVault('before\n', PW));
   const before = readFileSync(f, 'utf8');
   const ed = editor('sig', `kill -TERM $PPID; sleep 0.3; printf 'after\\n' >> "$1"`);
-  const script = "import { vaultCommand } from './src/vault/cli.ts'; process.exitCode = await vaultCommand(process.argv.slice(1));";
+  const script = "import { vaultCommand } from './src/cli/vault.ts'; process.exitCode = await vaultCommand(process.argv.slice(1));";
   const root = join(import.meta.dirname, '../..');
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, 'edit', '--vault-password-file', pwFile, f], {
     cwd: root,

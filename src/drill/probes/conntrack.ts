@@ -3,30 +3,19 @@
  * and the entry lists of `conntrack -L`, `conntrackd -i` and `conntrackd -e`
  * (same line format: the original tuple comes first).
  */
+import { parseConntrackdStats, type ConntrackdStats } from '../../facts/conntrackd.ts';
 
-export interface CtdStats {
-  internal?: number;
-  external?: number;
-}
+export type CtdStats = Pick<ConntrackdStats, 'internal' | 'external'>;
 
 export function parseCount(out: string): number | undefined {
   const m = /^\s*(\d+)\s*$/m.exec(out);
   return m ? Number(m[1]) : undefined;
 }
 
+/** The caches' sizes from `conntrackd -s` (parsed once, in src/facts/conntrackd.ts), as drill windows record them. */
 export function parseCtdStats(out: string): CtdStats {
-  const r: CtdStats = {};
-  let cache: 'internal' | 'external' | undefined;
-  for (const line of out.split('\n')) {
-    if (/^cache internal:/.test(line)) cache = 'internal';
-    else if (/^cache external:/.test(line)) cache = 'external';
-    else if (/^\S.*(traffic|tracking)/.test(line)) cache = undefined;
-    else {
-      const m = /^current active connections:\s+(\d+)/.exec(line);
-      if (m && cache) r[cache] = Number(m[1]);
-    }
-  }
-  return r;
+  const { internal, external } = parseConntrackdStats(out);
+  return { ...(internal !== undefined ? { internal } : {}), ...(external !== undefined ? { external } : {}) };
 }
 
 export interface CtEntry {

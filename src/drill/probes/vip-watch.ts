@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { run } from '../../lab/run.ts';
-import { type VipEvent, parseAddrShow, parseMonitorLine } from './vip.ts';
+import { parseIpv4Addresses } from '../../facts/addresses.ts';
+import { type VipEvent, parseMonitorLine } from './vip.ts';
 
 /** Inode of the host's network namespace: changes when a reboot or power cycle gives it a new one. */
 function nsInode(ns: string): number | undefined {
@@ -33,7 +34,7 @@ export class VipWatcher {
   private async snapshot(h: string): Promise<void> {
     const r = await run(['ip', '-n', this.nsOf(h), '-o', '-4', 'addr', 'show'], { timeoutMs: 3000 });
     const now = Date.now();
-    const present = new Set(r.code === 0 ? parseAddrShow(r.stdout) : []);
+    const present = new Set(r.code === 0 ? parseIpv4Addresses(r.stdout) : []);
     for (const vip of this.vips) this.events.push({ t: now, host: h, vip, present: present.has(vip) });
   }
 

@@ -21,16 +21,6 @@ export function parseMonitorLine(line: string, host: string, vips: readonly stri
   return { t, host, vip: m[9]!, present: !m[8] };
 }
 
-/** Addresses (plain IPv4) in `ip -o -4 addr show` output. */
-export function parseAddrShow(out: string): string[] {
-  const r: string[] = [];
-  for (const line of out.split('\n')) {
-    const m = /\binet\s+([\d.]+)\//.exec(line);
-    if (m) r.push(m[1]!);
-  }
-  return r;
-}
-
 export interface OwnerSegment {
   vip: string;
   from: number;

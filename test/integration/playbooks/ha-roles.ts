@@ -1,5 +1,5 @@
 // The HA roles in site order on the gateway pair, one node at a time: what roles-ha.test.ts applies.
-import { definePlaybook } from '../../../src/playbook/index.ts';
+import { definePlaybook } from 'ts-play';
 import { sysctl } from '../../../roles/sysctl/index.ts';
 import { arp } from '../../../roles/arp/index.ts';
 import { nftables } from '../../../roles/nftables/index.ts';

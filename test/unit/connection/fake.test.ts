@@ -1,6 +1,6 @@
 import test from 'ava';
 import { FakeConnection } from '../../../src/connection/fake.ts';
-import { runProbes } from '../../../src/engine/batch.ts';
+import { runProbes } from '../../../src/connection/batch.ts';
 
 test('records argv and stdin, counts round trips, answers 0 by default', async (t) => {
   const c = new FakeConnection('gw1');

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineRole, definePlaybook, required } from '../../../src/playbook/index.ts';
+import { defineRole, definePlaybook, required } from 'ts-play';
 import { PlanError } from '../../../src/engine/plan.ts';
 import { LocalHosts, taskEvents } from '../../helpers/engine-harness.ts';
 import { appendLine, failing, lineInFile } from '../../helpers/local-tasks.ts';

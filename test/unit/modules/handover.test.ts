@@ -18,12 +18,12 @@ const START = '10:41:52.308593';
 const BEFORE = String(Date.parse('2026-11-26T10:41:52Z') / 1000 + 0.1); // mtime 0.2 s before the start
 const AFTER = String(Date.parse('2026-11-26T10:41:52Z') / 1000 + 0.5); // mtime 0.2 s after it
 
-const fixtures: { title: string; probes: ExecResult[]; status: 'ok' | 'change'; reason: RegExp; mode?: string }[] = [
+const fixtures: { title: string; probes: ExecResult[]; status: 'ok' | 'change' | 'depends'; reason: RegExp; mode?: string }[] = [
   { title: 'no VIPs here: a plain restart', probes: [res(0, ADDR_BACKUP), show('active'), started(START, AFTER)], status: 'change', reason: /^restart conntrackd \(\/etc\/conntrackd\/conntrackd\.conf changed since it started\) \(no VIPs here\)$/, mode: 'restart' },
   { title: 'the VIP holder: hand over and restart', probes: [res(0, ADDR_HOLDER), show('active'), started(START, AFTER)], status: 'change', reason: /^hand over and restart: this node holds 198\.18\.1\.1, 198\.19\.0\.1; hand them to the peer, restart conntrackd/, mode: 'handover' },
   { title: 'started after the last change: nothing to do (idempotent)', probes: [res(0, ADDR_HOLDER), show('active'), started(START, BEFORE)], status: 'ok', reason: /started after the last change of \/etc\/conntrackd\/conntrackd\.conf: nothing to restart/ },
   { title: 'not running: just start it, no handover', probes: [res(0, ADDR_HOLDER), show('inactive'), started(START, AFTER)], status: 'change', reason: /^start \(inactive/, mode: 'start' },
-  { title: 'not installed yet (check mode on a bare host)', probes: [res(0, ADDR_BACKUP), show('inactive', 'not-found'), res(0, '')], status: 'change', reason: /not present yet \(would restart\)/, mode: 'missing' },
+  { title: 'not installed yet (check mode on a bare host)', probes: [res(0, ADDR_BACKUP), show('inactive', 'not-found'), res(0, '')], status: 'depends', reason: /not present yet \(would restart\)/ },
 ];
 
 for (const f of fixtures) {

@@ -35,10 +35,10 @@ const fixtures: { title: string; args: ServiceArgs; facts?: Facts; probeResults:
   },
   { title: 'stop wanted', args: { unit: 'nginx', state: 'stopped', enabled: false }, probeResults: [RUNNING], expect: { status: 'change', plan: { daemonReload: false, commands: ['disable', 'stop'] } } },
   {
-    title: 'unit not found in check mode: a change, not a failure',
+    title: 'unit not found: depends on an earlier change (its package), no fake plan',
     args: { unit: 'conntrackd', state: 'started', enabled: true },
     probeResults: [NOT_FOUND],
-    expect: { status: 'change', reason: 'unit conntrackd not present yet (would be started)', plan: { missing: true, daemonReload: false, commands: [] } },
+    expect: { status: 'depends', reason: 'unit conntrackd not present yet (would be started)' },
   },
   { title: 'unit not found, stopped wanted: ok', args: { unit: 'telnetd', state: 'stopped' }, probeResults: [NOT_FOUND], expect: { status: 'ok', reason: 'unit telnetd not present' } },
   { title: 'masked unit to be started: fail', args: { unit: 'keepalived', state: 'started' }, probeResults: [show('masked', 'inactive', 'dead', 'masked')], expect: { status: 'fail', reason: 'unit keepalived is masked' } },
@@ -56,7 +56,7 @@ const fixtures: { title: string; args: ServiceArgs; facts?: Facts; probeResults:
     probeResults: [res(0, 'exists=yes\nstatus=3\nenabled=no\n')],
     expect: { status: 'change', reason: 'enable (disabled), start (not running)', plan: { daemonReload: false, commands: ['enable', 'start'] } },
   },
-  { title: 'sysvinit: no init script', args: { unit: 'conntrackd', state: 'started' }, facts: sysv, probeResults: [res(0, 'exists=no\n')], expect: { status: 'change', reason: /not present yet/ } },
+  { title: 'sysvinit: no init script', args: { unit: 'conntrackd', state: 'started' }, facts: sysv, probeResults: [res(0, 'exists=no\n')], expect: { status: 'depends', reason: /not present yet/ } },
   { title: 'systemctl failing: fail', args: { unit: 'x', state: 'started' }, probeResults: [res(1, '', 'Failed to connect to bus: No such file or directory')], expect: { status: 'fail', reason: /exit 1.*Failed to connect to bus/ } },
 ];
 for (const f of fixtures) {
@@ -84,14 +84,6 @@ test('service apply (sysvinit): update-rc.d and the init script', async (t) => {
   t.deepEqual(conn.argvs, [['update-rc.d', 'ssh', 'defaults'], ['update-rc.d', 'ssh', 'enable'], ['/etc/init.d/ssh', 'start']]);
 });
 
-test('service apply: a unit still missing at apply time fails', async (t) => {
-  const conn = new FakeConnection('gw1');
-  await t.throwsAsync(service({ unit: 'conntrackd', state: 'started' }).apply(conn, { missing: true, daemonReload: false, commands: [] }, systemd), {
-    message: 'gw1: unit conntrackd not found',
-  });
-  t.is(conn.roundTrips, 0);
-});
-
 test('service apply: a failing start carries systemctl stderr', async (t) => {
   const conn = new FakeConnection('gw1').on(['systemctl', 'start'], { code: 1, stderr: 'Job for keepalived.service failed because the control process exited with error code.\n' });
   await t.throwsAsync(service({ unit: 'keepalived', state: 'started' }).apply(conn, { daemonReload: false, commands: ['start'] }, systemd), {
@@ -105,7 +97,7 @@ const actions: { title: string; args: ServiceActionArgs; facts?: Facts; probeRes
   { title: 'restart of a stopped unit starts it', args: { unit: 'conntrackd', action: 'restart' }, probeResults: [DEAD_DISABLED], expect: { status: 'change', reason: 'start (inactive (dead))', plan: { daemonReload: false, command: 'start' } } },
   { title: 'restart with a changed unit file reloads systemd first', args: { unit: 'conntrackd', action: 'restart' }, probeResults: [show('loaded', 'active', 'running', 'enabled', 'yes')], expect: { status: 'change', plan: { daemonReload: true, command: 'restart' } } },
   { title: 'reload-or-restart of a running unit', args: { unit: 'ssh', action: 'reload-or-restart' }, probeResults: [RUNNING], expect: { status: 'change', plan: { daemonReload: false, command: 'reload-or-restart' } } },
-  { title: 'missing unit', args: { unit: 'conntrackd', action: 'restart' }, probeResults: [NOT_FOUND], expect: { status: 'change', reason: 'unit conntrackd not present yet (would restart)' } },
+  { title: 'missing unit', args: { unit: 'conntrackd', action: 'restart' }, probeResults: [NOT_FOUND], expect: { status: 'depends', reason: 'unit conntrackd not present yet (would restart)' } },
 ];
 for (const f of actions) {
   test(`serviceAction compare: ${f.title}`, (t) => assertComparison(t, compareWith(serviceAction(f.args), f.facts ?? systemd, f.probeResults), f.expect));

@@ -3,6 +3,7 @@ import hardening from '../../../roles/hardening/index.ts';
 import { buildRole, meaningfulLines } from '../../helpers/role-fixture.ts';
 import { compareWith, res } from '../../helpers/run-task.ts';
 import { makeFacts } from '../../helpers/facts.ts';
+import { FakeConnection } from '../../../src/connection/fake.ts';
 
 const f = () => buildRole(hardening, { ansible_host: '198.18.0.11' });
 const sshd = (vars: Record<string, unknown> = {}) => meaningfulLines(buildRole(hardening, vars).files.get('/etc/ssh/sshd_config.d/50-hardening.conf')!.content);
@@ -67,25 +68,39 @@ test('systemd sandbox drop-ins keep the capabilities the daemons need, only wher
 
 const REPORT = ['lynis_version=3.0.8', 'hardening_index=67', 'warning[]=SSH-7408|Consider hardening SSH configuration|-|-|', 'suggestion[]=A|b|', 'suggestion[]=C|d|', 'report_datetime_end=2025-11-20 10:00:00', ''].join('\n');
 
-test('lynis: the index and warnings are reported as ok, never as a change', (t) => {
-  const c = compareWith(lynisTask(), makeFacts(), [res(0, `ran 0 no report yet\n${REPORT}`)]);
+test('lynis: a current report is judged as ok, never as a change, and its index and warnings are reported', (t) => {
+  const c = compareWith(lynisTask(), makeFacts(), [res(0, `current\n${REPORT}`)]);
   t.is(c.status, 'ok');
-  t.regex(c.status === 'ok' ? c.reason! : '', /^hardening_index 67 \(min 60\), 1 warning\(s\), 2 suggestion\(s\); lynis 3\.0\.8.*audited: no report yet/);
+  t.regex(c.status === 'ok' ? c.reason! : '', /^hardening_index 67 \(min 60\), 1 warning\(s\), 2 suggestion\(s\); lynis 3\.0\.8.*\(reused\)$/);
   t.deepEqual(c.status === 'ok' && c.warnings, ['lynis warning SSH-7408: Consider hardening SSH configuration']);
-  const cached = compareWith(lynisTask(), makeFacts(), [res(0, `cached\n${REPORT}`)]);
-  t.regex(cached.status === 'ok' ? cached.reason! : '', /\(reused\)$/);
 });
 
-test('lynis: below the minimum fails, or warns when told to', (t) => {
-  const fail = compareWith(lynisTask({ hardening_lynis_min_index: 70 }), makeFacts(), [res(0, `cached\n${REPORT}`)]);
+test('lynis: the probe only reads; a stale report is a change whose apply runs the audit and reports its verdict as ok', async (t) => {
+  const probe = lynisTask().probes(makeFacts())[0]!.argv[2]!;
+  t.notRegex(probe, /lynis audit/, '--check must not run an audit');
+  const stale = compareWith(lynisTask(), makeFacts(), [res(0, `stale no report yet\n`)]);
+  t.deepEqual(stale, { status: 'change', reason: 'audit: no report yet', plan: { why: 'no report yet' } });
+  const conn = new FakeConnection('gw1').on(['sh', '-c'], { stdout: `ran 0\n${REPORT}` });
+  const out = await lynisTask().apply(conn, { why: 'no report yet' }, makeFacts());
+  t.deepEqual(conn.argvs.map((a) => a.slice(3)), [['sh', '/var/log/lynis-report.dat']]);
+  t.regex(conn.argvs[0]![2]!, /^lynis audit system --cronjob/);
+  t.false(out!.changed, 'an audit changes nothing on the host');
+  t.regex(out!.reason!, /^hardening_index 67 \(min 60\), 1 warning\(s\), 2 suggestion\(s\); lynis 3\.0\.8.*audited: no report yet/);
+  t.deepEqual(out!.warnings, ['lynis warning SSH-7408: Consider hardening SSH configuration']);
+  const broke = new FakeConnection('gw1').on(['sh', '-c'], { stdout: 'ran 1\n' });
+  await t.throwsAsync(lynisTask().apply(broke, { why: 'no report yet' }, makeFacts()), { message: '`lynis audit system --cronjob` exited 1 (no report yet)' });
+});
+
+test('lynis: below the minimum fails, or warns when told to', async (t) => {
+  const fail = compareWith(lynisTask({ hardening_lynis_min_index: 70 }), makeFacts(), [res(0, `current\n${REPORT}`)]);
   t.is(fail.status, 'fail');
   t.regex(fail.status === 'fail' ? fail.reason : '', /hardening_index 67 \(min 70\).*below hardening_lynis_min_index/);
-  const warn = compareWith(lynisTask({ hardening_lynis_min_index: 70, hardening_lynis_below_min: 'warn' }), makeFacts(), [res(0, `cached\n${REPORT}`)]);
+  const warn = compareWith(lynisTask({ hardening_lynis_min_index: 70, hardening_lynis_below_min: 'warn' }), makeFacts(), [res(0, `current\n${REPORT}`)]);
   t.is(warn.status, 'ok');
   t.true(warn.status === 'ok' && warn.warnings![0] === 'hardening_index 67 is below hardening_lynis_min_index 70');
-  const broke = compareWith(lynisTask(), makeFacts(), [res(0, 'ran 1 no report yet\n')]);
-  t.is(broke.status === 'fail' && broke.reason, '`lynis audit system --cronjob` exited 1 (no report yet)');
-  t.is(compareWith(lynisTask(), makeFacts(), [res(0, 'absent\n')]).status, 'change');
+  const audited = new FakeConnection('gw1').on(['sh', '-c'], { stdout: `ran 0\n${REPORT}` });
+  await t.throwsAsync(lynisTask({ hardening_lynis_min_index: 70 }).apply(audited, { why: 'x' }, makeFacts()), { message: /hardening_index 67 \(min 70\).*below hardening_lynis_min_index/ });
+  t.is(compareWith(lynisTask(), makeFacts(), [res(0, 'absent\n')]).status, 'depends');
 });
 
 test('lynis tasks carry the lynis tag so they can be skipped; hardening_lynis=false drops them', (t) => {

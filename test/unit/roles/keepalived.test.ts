@@ -73,8 +73,8 @@ test('bgp mode: the WAN VIP on lo and announced, the LAN (VLAN) VIP still by ARP
 
 test('bad inventory values are refused, naming the variable', (t) => {
   const cases: Array<[Record<string, unknown>, string]> = [
-    [{ ...GW1, keepalived_priority: 255 }, 'keepalived_priority must be an integer 1..254'],
-    [{ ...GW1, keepalived_priority: 0 }, 'keepalived_priority must be an integer 1..254'],
+    [{ ...GW1, keepalived_priority: 255 }, 'keepalived_priority must be a whole number 1-254'],
+    [{ ...GW1, keepalived_priority: 0 }, 'keepalived_priority must be a whole number 1-254'],
     [{ ...GW1, keepalived_check_weight: -40 }, 'keepalived_check_weight -40 is not enough'],
     [{ ...GW1, keepalived_check_weight: 10 }, 'keepalived_check_weight must be negative'],
     [{ ...GW1, peer_lan_address: undefined }, 'peer_lan_address is required'],

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { FakeConnection, type FakeCall } from '../../../src/connection/fake.ts';
 import { UnreachableError } from '../../../src/connection/types.ts';
-import type { BatchContext, Play } from '../../../src/playbook/play.ts';
+import type { BatchContext, Play } from '../../../src/engine/play.ts';
 import { gatewayPair } from '../../../src/rollout/index.ts';
 import type { Clock } from '../../../src/rollout/wait.ts';
 import { defaults as keepalivedDefaults } from '../../../roles/keepalived/defaults.ts';

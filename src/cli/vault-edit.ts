@@ -2,43 +2,43 @@
  * `vault edit` and `vault create`: the plaintext lives only in a 0600 file inside a 0700
  * directory on /dev/shm (RAM), and that directory is removed whatever happens to the editor.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { VaultIo, VaultOptions } from './cli.ts';
-import { VaultError } from './errors.ts';
-import { readInput, writeFileAtomic } from './fileio.ts';
-import { decryptVault, encryptVault, envelopeVaultId } from './format.ts';
-import { getVaultPassword } from './password.ts';
-import { isVaultText } from './types.ts';
+import { runProcess } from '../base/process.ts';
+import { VaultError } from '../vault/errors.ts';
+import { readInput, writeFileAtomic } from '../vault/fileio.ts';
+import { decryptVault, encryptVault, envelopeVaultId } from '../vault/format.ts';
+import { getVaultPassword } from '../vault/password.ts';
+import { isVaultText } from '../vault/types.ts';
+
+/** The streams and environment of one vault command, so tests can drive it without a terminal. */
+export interface VaultIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface VaultOptions {
+  passwordFile?: string;
+  newPasswordFile?: string;
+  /** The label for the envelopes written (1.2); undefined writes 1.1. */
+  vaultId?: string;
+  newVaultId?: string;
+  output?: string;
+}
 
 const RAM_DIR = '/dev/shm';
-/** Signals that would otherwise end ts-play before the finally block removes the plaintext. */
-const HELD_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
-
 /** Runs the editor; a signal to ts-play meanwhile (Ctrl-C, a closed terminal) aborts the edit instead of killing ts-play. */
 async function runEditor(editor: string, file: string, env: NodeJS.ProcessEnv): Promise<void> {
-  let received: NodeJS.Signals | undefined;
-  const hold = (sig: NodeJS.Signals): void => {
-    received ??= sig;
-  };
-  for (const sig of HELD_SIGNALS) process.on(sig, hold);
-  try {
-    // $EDITOR may carry arguments ("code --wait"): split by the shell, never globbed or evaluated.
-    const child = spawn('sh', ['-c', 'set -f; exec $1 "$2"', 'sh', editor, file], { stdio: 'inherit', env });
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done, fail) => {
-      child.once('error', fail);
-      child.once('close', (c, s) => done([c, s]));
-    }).catch((err: NodeJS.ErrnoException) => {
-      throw new VaultError('io', `cannot run editor "${editor}": ${err.code ?? 'error'}`);
-    });
-    if (received) throw new VaultError('io', `interrupted by ${received}`);
-    if (code !== 0) {
-      const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
-      throw new VaultError('io', `editor "${editor}" ${how}`);
-    }
-  } finally {
-    for (const sig of HELD_SIGNALS) process.removeListener(sig, hold);
+  // $EDITOR may carry arguments ("code --wait"): split by the shell, never globbed or evaluated.
+  // Signals are held so that the caller's finally block still removes the plaintext.
+  const r = await runProcess(['sh', '-c', 'set -f; exec $1 "$2"', 'sh', editor, file], { stdio: 'inherit', env, holdSignals: true });
+  if (r.interrupted) throw new VaultError('io', `interrupted by ${r.interrupted}`);
+  if (r.code === 127 && r.stderr) throw new VaultError('io', `cannot run editor "${editor}": ${r.stderr.trim()}`);
+  if (r.code !== 0) {
+    const how = r.signal ? `was killed by ${r.signal}` : `exited with code ${r.code}`;
+    throw new VaultError('io', `editor "${editor}" ${how}`);
   }
 }
 

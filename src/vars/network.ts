@@ -1,4 +1,6 @@
-import { required } from '../../src/playbook/index.ts';
+import { required } from '../inventory/required.ts';
+import { portNumber } from './checks.ts';
+import { inSubnet, ipOf, isCidr, isIpv4, networkOf } from './ip.ts';
 
 /**
  * The gateway pair's addressing, shared by every HA role (nftables, keepalived, conntrackd,
@@ -41,49 +43,49 @@ export const networkDefaults = {
 
 export type NetworkVars = typeof networkDefaults;
 
-/** Address part of a CIDR string. */
-export function ipOf(cidr: string): string {
-  return cidr.split('/')[0]!;
+/**
+ * How the VIPs move and where keepalived keeps its state: keepalived owns these, and the roles
+ * that restart a daemon through a VIP handover (conntrackd, hardening) read the same ones.
+ */
+export const vipDefaults = {
+  /** arp: keepalived moves both VIPs (GARP); bgp: the WAN VIP sits on lo and BGP moves it. */
+  keepalived_vip_mode: 'arp' as 'arp' | 'bgp',
+  keepalived_state_dir: '/run/ha-notify',
+};
+
+export type VipVars = typeof vipDefaults;
+
+/**
+ * The VIPs that move by ARP, each with the peer's address on its link: what a handover watches
+ * to see the peer answer for them. In bgp mode the WAN VIP sits on lo on both nodes.
+ */
+export function handoverVips(v: Pick<NetworkVars, 'lan_vip' | 'wan_vip' | 'peer_lan_address' | 'peer_wan_address'> & { keepalived_vip_mode?: string }) {
+  const out = [{ vip: ipOf(v.lan_vip), peer: ipOf(v.peer_lan_address) }];
+  if (v.keepalived_vip_mode !== 'bgp') out.push({ vip: ipOf(v.wan_vip), peer: ipOf(v.peer_wan_address) });
+  return out;
 }
 
-export function prefixOf(cidr: string): number {
-  return Number(cidr.split('/')[1] ?? 32);
+/**
+ * The pair's handover settings of a host whose roles do not declare the network variables
+ * (hardening runs on every host): undefined unless the host is a gateway, i.e. its merged
+ * variables give both VIPs and both peers.
+ */
+export function gatewayHandover(vars: Record<string, unknown>): { vips: ReturnType<typeof handoverVips>; stateDir?: string; conntrackdConfig?: string } | undefined {
+  const keys = ['lan_vip', 'wan_vip', 'peer_lan_address', 'peer_wan_address'] as const;
+  if (!keys.every((k) => typeof vars[k] === 'string')) return undefined;
+  const str = (k: string) => (typeof vars[k] === 'string' ? (vars[k] as string) : undefined);
+  const stateDir = str('keepalived_state_dir');
+  const conntrackdConfig = str('conntrackd_config');
+  return {
+    vips: handoverVips({ ...(vars as Record<(typeof keys)[number], string>), keepalived_vip_mode: str('keepalived_vip_mode') ?? vipDefaults.keepalived_vip_mode }),
+    ...(stateDir ? { stateDir } : {}),
+    ...(conntrackdConfig ? { conntrackdConfig } : {}),
+  };
 }
 
-function toInt(ip: string): number {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${ip}`);
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
-}
-
-function fromInt(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export function isIpv4(ip: string): boolean {
-  try {
-    toInt(ip);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function isCidr(cidr: string): boolean {
-  const [ip, len, extra] = cidr.split('/');
-  const n = Number(len);
-  return extra === undefined && ip !== undefined && isIpv4(ip) && Number.isInteger(n) && n >= 0 && n <= 32;
-}
-
-/** The network a CIDR address belongs to, e.g. 198.18.1.2/24 -> 198.18.1.0/24. */
-export function networkOf(cidr: string): string {
-  const len = prefixOf(cidr);
-  const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
-  return `${fromInt((toInt(ipOf(cidr)) & mask) >>> 0)}/${len}`;
-}
-
-export function inSubnet(ip: string, cidr: string): boolean {
-  return networkOf(`${ip}/${prefixOf(cidr)}`) === networkOf(cidr);
+/** Interface names go into sysctl keys with dots written as slashes (eth0.100 -> eth0/100). */
+export function ifaceKey(iface: string): string {
+  return iface.replace(/\./g, '/');
 }
 
 /**
@@ -114,7 +116,7 @@ export function validateNetwork(v: NetworkVars): string[] {
   if (v.sync_tunnel === 'wireguard') {
     if (!v.synctunnel_underlay_interface) errors.push('synctunnel_underlay_interface is required with sync_tunnel: wireguard');
     if (!isIpv4(v.synctunnel_peer_underlay_address)) errors.push(`synctunnel_peer_underlay_address must be an IPv4 address with sync_tunnel: wireguard, got "${v.synctunnel_peer_underlay_address}"`);
-    if (!Number.isInteger(v.synctunnel_port) || v.synctunnel_port < 1 || v.synctunnel_port > 65535) errors.push(`synctunnel_port must be a UDP port, got ${v.synctunnel_port}`);
+    errors.push(...portNumber('synctunnel_port', v.synctunnel_port));
   }
   if (v.node_role_preferred !== 'master' && v.node_role_preferred !== 'backup') errors.push(`node_role_preferred must be "master" or "backup", got "${v.node_role_preferred}"`);
   return errors;

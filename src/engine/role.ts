@@ -1,4 +1,4 @@
-import type { AnyTask } from '../engine/task.ts';
+import type { AnyTask } from '../task/task.ts';
 
 /** A host as roles see it while their tasks are built: before any connection, so no facts. */
 export interface HostView {

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Playbook } from './play.ts';
+import { TsPlayError } from '../base/errors.ts';
 
-export class PlaybookError extends Error {}
+export class PlaybookError extends TsPlayError {}
 
 /**
  * Imports a TypeScript playbook (tsx is registered by bin/ts-play.js). A syntax error, a role

@@ -1,6 +1,11 @@
-import type { Connection, ExecResult } from '../connection/types.ts';
-import { quoteArgv, unquoteArgv } from '../connection/quote.ts';
-import type { Probe } from './task.ts';
+import type { Connection, ExecResult } from './types.ts';
+import { quoteArgv, unquoteArgv } from './quote.ts';
+import { TsPlayError } from '../base/errors.ts';
+
+/** A read-only command whose output describes actual state. The engine batches the probes of a role into one round trip. */
+export interface Probe {
+  argv: string[];
+}
 
 /**
  * Runs many read-only probes in one round trip: one `sh` on the host runs each probe with
@@ -36,7 +41,7 @@ export function batchLine(i: number, r: ExecResult): string {
   return `${i} ${r.code} ${b64(r.stdout)} ${b64(r.stderr)}\n`;
 }
 
-export class BatchProtocolError extends Error {}
+export class BatchProtocolError extends TsPlayError {}
 
 export function parseBatchOutput(stdout: string, count: number): ExecResult[] {
   const results: (ExecResult | undefined)[] = new Array(count);

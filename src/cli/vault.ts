@@ -3,31 +3,18 @@
  * argv is what follows `vault` on the command line. Errors end the command with one line on
  * stderr and a non-zero code; decrypted content is only ever written where it was asked for.
  */
-import { parseArgs } from 'node:util';
-import { editVaultFile } from './cli-edit.ts';
-import { VaultError } from './errors.ts';
-import { fileExists, readInput, writeFileAtomic } from './fileio.ts';
-import { decryptVault, encryptVault, envelopeVaultId } from './format.ts';
-import { getVaultPassword, parseVaultId } from './password.ts';
-import { promptHidden } from './prompt.ts';
-import { redact } from './redact.ts';
-import { isVaultText } from './types.ts';
+import { EXIT_BAD_INPUT, TsPlayError, errorText } from '../base/errors.ts';
+import { parseCommandLine } from './options.ts';
+import { editVaultFile, type VaultIo, type VaultOptions } from './vault-edit.ts';
 
-export interface VaultIo {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-}
-
-export interface VaultOptions {
-  passwordFile?: string;
-  newPasswordFile?: string;
-  /** The label for the envelopes written (1.2); undefined writes 1.1. */
-  vaultId?: string;
-  newVaultId?: string;
-  output?: string;
-}
+export type { VaultIo, VaultOptions };
+import { VaultError } from '../vault/errors.ts';
+import { fileExists, readInput, writeFileAtomic } from '../vault/fileio.ts';
+import { decryptVault, encryptVault, envelopeVaultId } from '../vault/format.ts';
+import { getVaultPassword, parseVaultId } from '../vault/password.ts';
+import { promptHidden } from '../vault/prompt.ts';
+import { redact } from '../vault/redact.ts';
+import { isVaultText } from '../vault/types.ts';
 
 export const VAULT_USAGE = `usage: ts-play vault COMMAND [options]
   encrypt FILE...        encrypt in place (or --output FILE, "-" for stdout)
@@ -46,25 +33,14 @@ options:
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function parse(argv: string[]): { command: string | undefined; args: string[]; opts: VaultOptions; help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'vault-password-file': { type: 'string' },
-        'new-vault-password-file': { type: 'string' },
-        'vault-id': { type: 'string' },
-        'new-vault-id': { type: 'string' },
-        output: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    // Node's message goes on to explain `--`; the first sentence is what the user needs.
-    throw new VaultError('usage', (err as Error).message.split(/\.\s/)[0] ?? 'bad arguments');
-  }
+  const parsed = parseCommandLine(argv, {
+    'vault-password-file': { type: 'string' },
+    'new-vault-password-file': { type: 'string' },
+    'vault-id': { type: 'string' },
+    'new-vault-id': { type: 'string' },
+    output: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const v = parsed.values;
   const opts: VaultOptions = {};
   if (v['vault-password-file'] !== undefined) opts.passwordFile = v['vault-password-file'];
@@ -214,8 +190,7 @@ export async function vaultCommand(argv: string[], io: Partial<VaultIo> = {}): P
     return await run(argv, full);
   } catch (err) {
     // Exit 1 for any bad input, as the main CLI does; 2 means a host failed there.
-    const message = err instanceof Error ? err.message : String(err);
-    full.stderr.write(`ts-play vault: ${redact(message)}\n`);
-    return 1;
+    full.stderr.write(`ts-play vault: ${redact(errorText(err))}\n`);
+    return err instanceof TsPlayError ? err.exitCode : EXIT_BAD_INPUT;
   }
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ejs from 'ejs';
+import { TsPlayError } from '../base/errors.ts';
 
-export class TemplateError extends Error {}
+export class TemplateError extends TsPlayError {}
 
 /**
  * Renders a role template. Output is never HTML-escaped (these are config files, so `<%=` and

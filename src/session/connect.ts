@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { SshConnection, type SshTarget } from '../connection/ssh.ts';
 import type { Connection } from '../connection/types.ts';
+import { managementAccess } from '../vars/access.ts';
 
 export interface ConnectSettings {
   knownHosts?: string;
@@ -23,14 +24,13 @@ export function pathVar(value: unknown, origin: string | undefined): string | un
 
 /** Ansible's connection variables, so an existing inventory works unchanged. */
 export function sshTarget(host: string, vars: Record<string, unknown>, origins: Record<string, string>, s: ConnectSettings): SshTarget {
-  const user = String(vars.ansible_user ?? 'root');
-  const port = Number(vars.ansible_port ?? 22);
+  const { address, port, user } = managementAccess(host, vars);
   const key = pathVar(vars.ansible_ssh_private_key_file, origins.ansible_ssh_private_key_file);
   const known = s.knownHosts ? resolve(s.knownHosts) : pathVar(vars.tsplay_known_hosts, origins.tsplay_known_hosts) ?? resolve(homedir(), '.ssh/known_hosts');
   const become = vars.ansible_become === true || (vars.ansible_become === undefined && user !== 'root');
   return {
     name: host,
-    address: String(vars.ansible_host ?? host),
+    address,
     port,
     user,
     ...(key ? { privateKeyFile: key } : {}),

@@ -1,4 +1,4 @@
-import type { FileDiff } from '../engine/task.ts';
+import type { FileDiff } from '../task/task.ts';
 
 export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed';
 
@@ -33,6 +33,8 @@ export type EngineEvent =
       warnings?: string[];
       handler?: boolean;
       check: boolean;
+      /** Check mode: the change waits for an earlier one (the package that brings the unit). */
+      dependsOnEarlierChange?: boolean;
     }
   | { type: 'unreachable'; host: string; reason: string }
   | { type: 'host-failed'; host: string; reason: string }

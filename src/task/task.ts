@@ -1,10 +1,8 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
+import type { Probe } from '../connection/batch.ts';
 
-/** A read-only command whose output describes actual state. The engine batches the probes of a role into one round trip. */
-export interface Probe {
-  argv: string[];
-}
+export type { Probe };
 
 /** Before/after text of one file, for --diff. Secrets are scrubbed by the output layer, not here. */
 export interface FileDiff {
@@ -18,7 +16,14 @@ export type Comparison<P> =
   | { status: 'ok'; reason?: string; warnings?: string[] }
   | { status: 'change'; reason: string; plan: P; diffs?: FileDiff[]; warnings?: string[] }
   | { status: 'skip'; reason: string }
-  | { status: 'fail'; reason: string };
+  | { status: 'fail'; reason: string }
+  /**
+   * What the task acts on is not there yet and an earlier task of the run is expected to
+   * provide it (a service whose package an earlier task installs). The engine, not the module,
+   * decides: in check mode it is reported as a change that depends on an earlier one; in apply
+   * mode the task is read again when its turn comes, and fails if it is still missing then.
+   */
+  | { status: 'depends'; reason: string };
 
 /**
  * What apply() found out while acting. `changed: false` is for a change the host refused
@@ -27,6 +32,8 @@ export type Comparison<P> =
 export interface ApplyOutcome {
   changed: boolean;
   warnings?: string[];
+  /** What apply found, when it says more than compare's reason (an audit's result). */
+  reason?: string;
 }
 
 /** What the engine lends a task while it applies. */

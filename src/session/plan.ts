@@ -1,0 +1,39 @@
+import { parseExtraVars } from '../inventory/extra-vars.ts';
+import { loadPlaybook } from '../engine/load.ts';
+import { planPlaybook, type PlayPlan } from '../engine/plan.ts';
+import { openInventory, type OpenInventory } from './inventory-source.ts';
+import { lazyDecryptor } from './vault-password.ts';
+
+/** What a command line says about what to plan: the same words for play, render and the bench's twin. */
+export interface PlanRequest {
+  playbook: string;
+  inventories: string[];
+  vaultPasswordFile?: string;
+  /** -e arguments as typed: key=value words, JSON/YAML, or @file. */
+  extraVars?: string[];
+  tags?: string[];
+  skipTags?: string[];
+  limit?: string;
+  /** Inventory warnings, told as soon as the inventory is read (before planning can fail). */
+  onWarning?: (warning: string) => void;
+}
+
+export interface PlannedRun {
+  plans: PlayPlan[];
+  inventory: OpenInventory;
+}
+
+/** Opens the inventory with its vault, reads -e and the playbook, and plans: no host is contacted. */
+export async function planFromOptions(r: PlanRequest): Promise<PlannedRun> {
+  const decryptor = lazyDecryptor(r.vaultPasswordFile);
+  const inventory = await openInventory(r.inventories, decryptor);
+  for (const w of inventory.warnings) r.onWarning?.(w);
+  const extraVars = await parseExtraVars(r.extraVars ?? [], process.cwd(), decryptor);
+  const book = await loadPlaybook(r.playbook);
+  const plans = planPlaybook(book, inventory.source, {
+    tags: { tags: r.tags ?? [], skipTags: r.skipTags ?? [] },
+    ...(r.limit ? { limit: r.limit } : {}),
+    extraVars,
+  });
+  return { plans, inventory };
+}
