@@ -4,13 +4,14 @@
 import { register } from 'tsx/esm/api';
 
 register();
+const { EXIT_INTERNAL, errorText } = await import('../src/base/errors.ts');
 const { redact } = await import('../src/vault/redact.ts');
 // A promise nobody awaited that failed is a bug of ours, not of the user's input: one line that
 // says so (secrets redacted) instead of Node's stack dump, and the exit code of an internal error.
 const internal = (e) => {
-  const text = process.env.TSPLAY_DEBUG ? (e?.stack ?? String(e)) : `${e?.message ?? String(e)} (TSPLAY_DEBUG=1 shows where)`;
-  process.stderr.write(redact(`ts-play: internal error: ${text}\n`));
-  process.exit(70);
+  const debug = Boolean(process.env.TSPLAY_DEBUG);
+  process.stderr.write(redact(`ts-play: internal error: ${errorText(e, debug)}${debug ? '' : ' (TSPLAY_DEBUG=1 shows where)'}\n`));
+  process.exit(EXIT_INTERNAL);
 };
 process.on('unhandledRejection', internal);
 process.on('uncaughtException', internal);
