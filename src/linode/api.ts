@@ -28,6 +28,10 @@ export function listInstances(c: LinodeClient): Promise<Linode[]> {
   return c.all({ what: 'GET /linode/instances', scopes: LINODES_RO }, (p) => api.getLinodes(p));
 }
 
+export function instance(c: LinodeClient, id: number): Promise<Linode> {
+  return c.call({ what: `GET /linode/instances/${id}`, scopes: LINODES_RO }, () => api.getLinode(id));
+}
+
 export function instanceIps(c: LinodeClient, id: number): Promise<LinodeIPsResponse> {
   return c.call({ what: `GET /linode/instances/${id}/ips`, scopes: LINODES_RO }, () => api.getLinodeIPs(id));
 }

@@ -83,6 +83,7 @@ export interface IPRangeInformation extends IPRange {
 
 interface Used {
   getLinodes(params?: Params): Promise<ResourcePage<Linode>>;
+  getLinode(id: number): Promise<Linode>;
   getLinodeIPs(id: number): Promise<LinodeIPsResponse>;
   getLinodeConfigs(linodeId: number, params?: Params): Promise<ResourcePage<Config>>;
   getLinodeInterfaces(linodeId: number): Promise<LinodeInterfaces>;
