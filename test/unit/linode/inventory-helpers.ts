@@ -17,14 +17,25 @@ export interface Setup {
   inventory: string;
 }
 
-/** `config` is the YAML after `plugin: linode` and `api_url:`; `files` adds group_vars/host_vars. */
-export async function setup(t: { teardown(fn: () => unknown): void }, config = '', files: Record<string, string> = {}, account: FakeAccount = gatewayAccount()): Promise<Setup> {
+/**
+ * `config` is the YAML after lines 1-5 (plugin, api_url, token: with its vars_file, cache_dir);
+ * `files` adds group_vars/host_vars, `$API_URL` in them standing for the fake's URL. With
+ * `tokenFile: false` line 3-4 are comments and the token comes from LINODE_TOKEN.
+ */
+export async function setup(
+  t: { teardown(fn: () => unknown): void },
+  config = '',
+  files: Record<string, string> = {},
+  account: FakeAccount = gatewayAccount(),
+  opts: { tokenFile?: boolean } = {},
+): Promise<Setup> {
   const fake = await startFake(account, TOKEN);
   t.teardown(() => fake.stop());
+  const token = opts.tokenFile === false ? '# token from LINODE_TOKEN\n#\n' : 'token:\n  vars_file: ../vault/linode.yml\n';
   const dir = await tempTree({
     'vault/linode.yml': `linode_token: ${TOKEN}\n`,
-    'inventory/linode.yml': `plugin: linode\napi_url: ${fake.url}\ntoken:\n  vars_file: ../vault/linode.yml\ncache_dir: ../cache\n${config}`,
-    ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`inventory/${k}`, v])),
+    'inventory/linode.yml': `plugin: linode\napi_url: ${fake.url}\n${token}cache_dir: ../cache\n${config}`,
+    ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`inventory/${k}`, v.replaceAll('$API_URL', fake.url)])),
   });
   return { fake, dir, cache: join(dir, 'cache'), inventory: join(dir, 'inventory/linode.yml') };
 }
