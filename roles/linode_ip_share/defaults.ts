@@ -1,15 +1,16 @@
-import { required } from '../../src/playbook/index.ts';
 import type { LinodePairVars } from '../../src/linode/pair.ts';
 
 export type LinodeIpShareVars = LinodePairVars;
 
 export const defaults: LinodeIpShareVars = {
+  /** Off by default, so the role can sit in a playbook that also serves the lab or another cloud: turn it on for Linode pairs. */
+  linode_ip_share: false,
   /** The API token, from your vault; empty: $LINODE_TOKEN. Needs ips:read_write and linodes:read_write (docs/linode.md). */
   linode_token: '',
   linode_api_url: 'https://api.linode.com',
   /** This instance's id and its pair peer's: the Linode inventory sets both (pair groups). */
-  linode_id: required.number(),
-  linode_peer_id: required.number(),
+  linode_id: 0,
+  linode_peer_id: 0,
   /** The pair's shared public IPv4; empty: the address of wan_vip. */
   linode_shared_ipv4: '',
   wan_vip: '',

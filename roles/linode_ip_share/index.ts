@@ -9,7 +9,7 @@ import { defaults, type LinodeIpShareVars } from './defaults.ts';
  * one instance) shared with the other (POST /networking/ips/share), and checks that this
  * instance has a VLAN interface. Both run on the control machine through the Linode API, not
  * over SSH. Put it before the BGP speaker roles: a shared address answers only where BGP
- * announces it.
+ * announces it. Does nothing on hosts without `linode_ip_share: true`.
  */
 export const linodeIpShare = defineRole<LinodeIpShareVars>({
   name: 'linode_ip_share',
@@ -18,7 +18,7 @@ export const linodeIpShare = defineRole<LinodeIpShareVars>({
   defaults,
   validate: (v) => pairProblems(v),
   // Planning builds tasks even after validate() objected (to report every problem at once).
-  tasks: ({ vars, host }) => (pairProblems(vars).length ? [] : linodePairTasks(linodePair(host.name, { ...vars, linode_peer_label: host.vars.linode_peer_label }))),
+  tasks: ({ vars, host }) => (!vars.linode_ip_share || pairProblems(vars).length ? [] : linodePairTasks(linodePair(host.name, { ...vars, linode_peer_label: host.vars.linode_peer_label }))),
 });
 
 /** The read-only gate for the same pair (see docs/linode.md for where to hook it). */

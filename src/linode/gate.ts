@@ -34,17 +34,19 @@ export async function pairFindings(p: LinodePair): Promise<string[]> {
 }
 
 /**
- * A batch hook: for each host of the batch, its pair's IP Sharing and both instances' VLAN
- * interfaces. Each pair is read once even when both of its hosts are in the batch.
+ * A batch hook: for each host of the batch with linode_ip_share on, its pair's IP Sharing and
+ * both instances' VLAN interfaces. Each pair is read once even when both of its hosts are in
+ * the batch.
  */
 export function linodePairGate(opts: LinodeGateOptions): (ctx: HookContext) => Promise<void> {
-  // A required marker is the role's "no default": left in, it would read as a wrong value.
+  // A required marker is a role's "no default": left in, it would read as a wrong value.
   const fallback = Object.fromEntries(Object.entries(opts.defaults).filter(([, v]) => !isRequiredMarker(v)));
   return async (ctx) => {
     const problems: string[] = [];
     const seen = new Set<string>();
     for (const host of ctx.batch) {
       const vars = { ...fallback, ...ctx.vars(host) } as LinodePairVars;
+      if (vars.linode_ip_share !== true) continue;
       const bad = pairProblems(vars);
       if (bad.length) {
         problems.push(...bad.map((b) => `${host}: ${b}`));

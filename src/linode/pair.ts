@@ -4,6 +4,8 @@ import { findToken, TOKEN_ENV } from './token.ts';
 
 /** The role's variables (roles/linode_ip_share/defaults.ts declares them with these defaults). */
 export interface LinodePairVars {
+  /** The switch: nothing is read, checked or changed for a host without it. */
+  linode_ip_share: boolean;
   linode_token: string;
   linode_api_url: string;
   linode_id: number;
@@ -34,9 +36,10 @@ export function sharedAddress(v: Pick<LinodePairVars, 'linode_shared_ipv4' | 'wa
   return (v.linode_shared_ipv4 || v.wan_vip || '').split('/')[0]!.trim();
 }
 
-/** Problems with the variables, each naming the variable; empty when the pair can be worked on. */
+/** Problems with the variables, each naming the variable; empty when the pair can be worked on (or is not to be). */
 export function pairProblems(v: LinodePairVars): string[] {
   const out: string[] = [];
+  if (v.linode_ip_share !== true) return out;
   if (!findToken(v.linode_token, 'variable linode_token')) out.push(`linode_token is empty and ${TOKEN_ENV} is not set: the Linode API needs a token (docs/linode.md)`);
   for (const k of ['linode_id', 'linode_peer_id'] as const) {
     if (!Number.isInteger(v[k]) || v[k] <= 0) out.push(`${k} must be a Linode instance id (a positive whole number), got ${JSON.stringify(v[k]) ?? 'nothing'}`);

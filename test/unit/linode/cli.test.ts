@@ -7,7 +7,7 @@ import { setup, TOKEN, type Setup } from './inventory-helpers.ts';
 const BOOK = 'test/fixtures/playbooks/linode.ts';
 
 function cliSetup(t: Parameters<typeof setup>[0], config = ''): Promise<Setup> {
-  const files = { 'group_vars/all.yml': 'linode_api_url: $API_URL\n', 'group_vars/gateways.yml': 'linode_shared_ipv4: 203.0.113.101\n' };
+  const files = { 'group_vars/all.yml': 'linode_api_url: $API_URL\n', 'group_vars/gateways.yml': 'linode_ip_share: true\nlinode_shared_ipv4: 203.0.113.101\n' };
   return setup(t, config, files, undefined, { tokenFile: false });
 }
 

@@ -6,7 +6,7 @@ import { A, B, SHARED, TOKEN, fakeApi, pairHosts } from './share-helpers.ts';
 import type { FakeLinodeApi } from '../../helpers/linode-fake.ts';
 
 function ctx(fake: FakeLinodeApi, batch: string[], over: Record<string, unknown> = {}) {
-  const vars = (self: typeof A, peer: typeof A) => ({ linode_token: TOKEN, linode_api_url: fake.url, linode_id: self.id, linode_peer_id: peer.id, linode_peer_label: peer.host, wan_vip: `${SHARED}/24`, ...over });
+  const vars = (self: typeof A, peer: typeof A) => ({ linode_ip_share: true, linode_token: TOKEN, linode_api_url: fake.url, linode_id: self.id, linode_peer_id: peer.id, linode_peer_label: peer.host, wan_vip: `${SHARED}/24`, ...over });
   const all: Record<string, Record<string, unknown>> = { [A.host]: vars(A, B), [B.host]: vars(B, A) };
   const log: string[] = [];
   return { batch, vars: (h: string) => all[h] ?? {}, log: (m: string) => log.push(m), logged: log };

@@ -21,6 +21,7 @@ export async function fakeApi(t: { teardown(fn: () => unknown): void }, account:
 
 export function pairHosts(fake: FakeLinodeApi, over: Record<string, unknown> = {}): LocalHosts {
   const vars = (self: typeof A, peer: typeof A) => ({
+    linode_ip_share: true,
     linode_token: TOKEN,
     linode_api_url: fake.url,
     linode_id: self.id,

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { taskEvents } from '../../helpers/engine-harness.ts';
 import { PlanError } from '../../../src/engine/plan.ts';
+import { linodeIpShareGate } from '../../../roles/linode_ip_share/index.ts';
 import { A, B, SHARED, fakeApi, outcome, pairHosts, shareBook } from './share-helpers.ts';
 
 test('the pair address is shared with the other instance once; a second run sends no POST', async (t) => {
@@ -115,5 +116,15 @@ test('variables are checked before anything runs: token, ids, address', async (t
     `${A.host}: role linode_ip_share: linode_peer_id is this instance's own id (1001): it must name the other instance of the pair`,
     `${A.host}: role linode_ip_share: linode_shared_ipv4 (or wan_vip) must give the pair's shared public IPv4, got ""`,
   ]);
+  t.deepEqual(fake.seen, []);
+});
+
+test('without linode_ip_share the role and the gate do nothing: a lab or another cloud can share the playbook', async (t) => {
+  const fake = await fakeApi(t);
+  const off = { linode_ip_share: false, linode_token: '', linode_id: 0, linode_peer_id: 0, wan_vip: '' };
+  const book = { plays: [{ ...shareBook().plays[0]!, afterBatch: linodeIpShareGate }] };
+  const r = await pairHosts(fake, off).run(book);
+  t.deepEqual(taskEvents(r.events), []);
+  t.is(r.stopped, undefined);
   t.deepEqual(fake.seen, []);
 });
