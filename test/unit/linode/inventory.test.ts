@@ -1,7 +1,13 @@
 import test from 'ava';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openInventory } from '../../../src/cli/inventory-source.ts';
+import { lazyDecryptor } from '../../../src/cli/vault-password.ts';
 import { selectHosts } from '../../../src/inventory/patterns.ts';
+import { encryptVault } from '../../../src/vault/format.ts';
+import { redact, REDACTED } from '../../../src/vault/redact.ts';
 import { gatewayAccount } from '../../helpers/linode-account.ts';
-import { load, members, setup } from './inventory-helpers.ts';
+import { load, members, setup, TOKEN } from './inventory-helpers.ts';
 
 const GW = (pair: string) => [`gw-${pair}-a`, `gw-${pair}-b`];
 
@@ -107,4 +113,17 @@ test('a pair tag on more or fewer than two instances is a warning, and no peer i
   t.true(warnings.some((w) => w.endsWith("pair group 'pair_ams_1' holds 3 instance(s) (gw-ams-1-a, gw-ams-1-b, gw-ams-1-c): a pair has two, so no peer variables were set")));
   t.is(inv.hosts.get('gw-ams-1-a')!.vars.linode_peer_id, undefined);
   t.is(inv.hosts.get('gw-fra-1-a')!.vars.linode_peer_id, 1006);
+});
+
+test('one vaulted group_vars/all file gives the inventory its token and every host its linode_token', async (t) => {
+  const s = await setup(t, '', {}, undefined, { tokenFile: false });
+  const dir = join(s.dir, 'inventory');
+  mkdirSync(join(dir, 'group_vars/all'), { recursive: true });
+  writeFileSync(join(dir, 'group_vars/all/vault.yml'), encryptVault(`linode_token: ${TOKEN}\n`, 'pw'));
+  writeFileSync(join(s.dir, 'pw'), 'pw\n');
+  writeFileSync(s.inventory, readFileSync(s.inventory, 'utf8').replace('# token from LINODE_TOKEN\n#\n', 'token:\n  vars_file: group_vars/all/vault.yml\n'));
+  const { source } = await openInventory([s.inventory], lazyDecryptor(join(s.dir, 'pw')));
+  t.is(source.hostVars('gw-fra-1-b').vars.linode_token, TOKEN);
+  t.regex(source.hostVars('gw-fra-1-b').origins.linode_token!, /group_vars\/all\/vault\.yml:1$/);
+  t.is(redact(`token ${TOKEN}`), `token ${REDACTED}`);
 });
