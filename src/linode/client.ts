@@ -32,6 +32,7 @@ interface CallContext {
 // async context instead, so two clients (the inventory's, a role's, a test's fake) never see
 // each other's settings, and the token lives in no global.
 const context = new AsyncLocalStorage<CallContext>();
+const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
 let installed = false;
 
 function install(): void {
@@ -41,6 +42,8 @@ function install(): void {
     const ctx = context.getStore();
     if (!ctx) throw new Error('a Linode API call was made outside LinodeClient.call()');
     if (config.url) config.url = config.url.replace(/^https:\/\/api\.linode\.com(?=\/)/, ctx.apiUrl);
+    // axios honours http(s)_proxy; no proxy can reach this machine's loopback, where a test's fake API runs.
+    if (LOOPBACK.test(ctx.apiUrl)) config.proxy = false;
     config.timeout = ctx.timeoutMs;
     config.headers.set('Authorization', `Bearer ${ctx.token}`);
     return config;
@@ -77,9 +80,6 @@ export class LinodeClient {
   private readonly budgetMs: number;
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
-  /** Every request sent, as `METHOD /path`: what tests and -v count. */
-  readonly sent: string[] = [];
-
   constructor(opts: ClientOptions) {
     install();
     registerSecret(opts.token.value);
@@ -102,10 +102,8 @@ export class LinodeClient {
         return await context.run(this.ctx, fn);
       } catch (e) {
         const wait = this.retryWait(e, attempt, Date.now() - started);
-        if (typeof wait !== 'number') throw this.failure(e, desc, attempt, wait);
+        if (typeof wait !== 'number') throw this.failure(e, desc, wait);
         await sleep(wait);
-      } finally {
-        this.sent.push(desc.what);
       }
     }
   }
@@ -138,7 +136,7 @@ export class LinodeClient {
     return wait;
   }
 
-  private failure(e: unknown, desc: RequestDesc, attempt: number, note: string): LinodeApiError {
+  private failure(e: unknown, desc: RequestDesc, note: string): LinodeApiError {
     if (Array.isArray(e)) {
       // api-v4 checks a body against @linode/validation before sending and rejects with APIError[].
       return new LinodeApiError(`${desc.what}: refused before sending: ${reasons({ errors: e }, 'invalid request')}`, desc.what);

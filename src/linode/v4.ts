@@ -96,6 +96,7 @@ interface Used {
 export interface OutgoingRequest {
   url?: string;
   timeout?: number;
+  proxy?: false;
   headers: { set(name: string, value: string): unknown };
 }
 

@@ -1,5 +1,6 @@
 // `plugin: linode`: an inventory read from the Linode account (docs/linode.md).
 import { homedir } from 'node:os';
+import pLimit from 'p-limit';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { InventoryError } from '../../inventory/errors.ts';
 import type { InventoryFragment, PluginContext } from '../../inventory/plugins.ts';
@@ -35,9 +36,10 @@ async function token(c: LinodeInventoryConfig, ctx: PluginContext): Promise<Lino
 /** The selected instances, with their VLAN interfaces when include_vlans asks for them. */
 async function fetchInstances(client: LinodeClient, c: LinodeInventoryConfig): Promise<Instance[]> {
   const all = (await listInstances(client)).filter((l) => selected(c, l)).sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  const out: Instance[] = [];
-  for (const linode of all) out.push(c.include_vlans ? { linode, vlans: await instanceVlans(client, linode) } : { linode });
-  return out;
+  if (!c.include_vlans) return all.map((linode) => ({ linode }));
+  // A few at a time: one request per instance, well inside the API's per-minute limits.
+  const limit = pLimit(4);
+  return Promise.all(all.map((linode) => limit(async () => ({ linode, vlans: await instanceVlans(client, linode) }))));
 }
 
 export async function linodeInventory(src: YamlSource, ctx: PluginContext): Promise<InventoryFragment> {
@@ -45,6 +47,7 @@ export async function linodeInventory(src: YamlSource, ctx: PluginContext): Prom
   const t = await token(c, ctx);
   const client = new LinodeClient({ token: t, ...(c.api_url ? { apiUrl: c.api_url } : {}), timeoutMs: c.timeout * 1000 });
   const file = cacheFile(c.cache_dir ? pathFrom(dirname(ctx.path), c.cache_dir) : defaultCacheDir(), client.apiUrl, t.value, c);
+  const warnings: string[] = [];
   let instances = c.cache_ttl > 0 ? await readCache(file, c.cache_ttl) : undefined;
   if (!instances) {
     try {
@@ -53,7 +56,16 @@ export async function linodeInventory(src: YamlSource, ctx: PluginContext): Prom
       if (e instanceof LinodeApiError) throw new InventoryError(`${c.where}: reading the Linode account failed: ${e.message}`);
       throw e;
     }
-    if (c.cache_ttl > 0) await writeCache(file, instances);
+    if (c.cache_ttl > 0) {
+      try {
+        await writeCache(file, instances);
+      } catch (e) {
+        // The run needs the instances, not the cache: the next one reads the API again.
+        warnings.push(`${c.where}: cannot write the Linode inventory cache ${file}: ${(e as Error).message}`);
+      }
+    }
   }
-  return buildFragment(c, instances);
+  const found = buildFragment(c, instances);
+  found.warnings.push(...warnings);
+  return found;
 }

@@ -47,3 +47,11 @@ test('compose and groups are rebuilt from the cache; a new selection reads the A
   t.is((await load(s)).inventory.hosts.size, 5);
   t.is(s.fake.seen.length, 2);
 });
+
+test('a cache that cannot be written is a warning, not a failed run', async (t) => {
+  const s = await setup(t);
+  writeFileSync(s.cache, 'a file where the cache folder would go\n');
+  const { inventory, warnings } = await load(s);
+  t.is(inventory.hosts.size, 16);
+  t.true(warnings.some((w) => w.includes('cannot write the Linode inventory cache')), warnings.join('\n'));
+});
