@@ -39,6 +39,11 @@ export * from './vars/conntrack.ts';
 export * from './rollout/index.ts';
 export { defineDrill, type DrillBook } from './rollout/drill-book.ts';
 
+// Linode: IP Sharing of the pair's public IPv4 and the VLAN check, on the control side (API).
+export { linodePair, pairProblems, type LinodePairVars } from './linode/pair.ts';
+export { linodePairTasks } from './linode/share.ts';
+export { linodePairGate } from './linode/gate.ts';
+
 // Alert rules and their thresholds, shared by the monitoring role and the generator.
 export { renderRules, RULE_FILE_NAME } from './observability/rules.ts';
 export { configWith, checkOverrides, durationSeconds, type AlertName, type ObservabilityConfig, type Thresholds } from './observability/config.ts';

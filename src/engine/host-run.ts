@@ -108,7 +108,7 @@ export class HostRun {
   private async runTask(role: string, task: AnyTask, results: ExecResult[], handler: boolean): Promise<boolean> {
     let cmp: Comparison<unknown>;
     try {
-      cmp = task.compare(task.parse(results, this.facts), this.facts);
+      cmp = task.compare(await this.actual(task, results), this.facts);
     } catch (e) {
       return this.fail(role, task, (e as Error).message, handler);
     }
@@ -132,7 +132,14 @@ export class HostRun {
       return true;
     }
     // Read again right before acting: the batch read may be seconds old.
-    const fresh = task.compare(task.parse(await runProbes(this.conn, task.probes(this.facts)), this.facts), this.facts);
+    let fresh: Comparison<unknown>;
+    try {
+      fresh = task.compare(await this.actual(task), this.facts);
+    } catch (e) {
+      // A cloud API that fails this read fails the task; a host that cannot answer its probes stays the host's failure.
+      if (!task.readControl) throw e;
+      return this.fail(role, task, (e as Error).message, handler);
+    }
     if (fresh.status === 'depends') return this.fail(role, task, `${fresh.reason}: nothing earlier in the run provided it`, handler);
     if (fresh.status !== 'change') {
       this.report(role, task, fresh.status === 'fail' ? 'failed' : fresh.status === 'skip' ? 'skipped' : 'ok', { reason: fresh.reason, handler });
@@ -150,6 +157,12 @@ export class HostRun {
       if (e instanceof UnreachableError) throw e;
       return this.fail(role, task, (e as Error).message, handler);
     }
+  }
+
+  /** The task's actual state: from the results of its probes (read now when not given), or from the control side. */
+  private async actual(task: AnyTask, results?: ExecResult[]): Promise<unknown> {
+    if (task.readControl) return task.readControl(this.facts);
+    return task.parse(results ?? (await runProbes(this.conn, task.probes(this.facts))), this.facts);
   }
 
   private fail(role: string, task: AnyTask, reason: string, handler: boolean): never {

@@ -1,4 +1,5 @@
 import { InventoryError } from './errors.ts';
+import type { InventoryFragment } from './plugins.ts';
 import type { GroupEntry, HostEntry } from './types.ts';
 import { asMap, entries, mappingVars, setVar, type YamlSource } from './yaml.ts';
 
@@ -63,6 +64,30 @@ export function addInventoryFile(b: Builder, src: YamlSource): void {
       throw new InventoryError(`${e.where}: unknown top-level key '${e.key}' (an inventory starts with 'all:'; a group holds hosts, vars or children)`);
     }
     parseGroup(b, src, e.key, e.value, 'all', e.where, 0);
+  }
+}
+
+/** Adds what an inventory plugin found, exactly as if a static file had listed it. */
+export function addFragment(b: Builder, f: InventoryFragment): void {
+  for (const g of f.groups) {
+    groupEntry(b, g.name, g.where);
+    for (const p of g.parents) link(b, p, g.name, g.where);
+  }
+  for (const h of f.hosts) {
+    const host = hostEntry(b, h.name, h.where);
+    assign(host.vars, host.origins, h);
+    for (const name of h.groups) {
+      const g = groupEntry(b, name, h.where);
+      if (!g.hosts.includes(h.name)) g.hosts.push(h.name);
+    }
+  }
+}
+
+function link(b: Builder, parent: string, child: string, at: string): void {
+  const g = b.groups.get(child)!;
+  if (!g.parents.includes(parent)) {
+    g.parents.push(parent);
+    (b.groups.get(parent) ?? groupEntry(b, parent, at)).children.push(child);
   }
 }
 

@@ -3,7 +3,8 @@ import { dirname, extname, join, resolve } from 'node:path';
 import type { VaultDecryptor } from '../vault/types.ts';
 import { displayPath, InventoryError } from './errors.ts';
 import { finalize } from './graph.ts';
-import { addInventoryFile, newBuilder } from './inventory-file.ts';
+import { addFragment, addInventoryFile, newBuilder } from './inventory-file.ts';
+import { pluginOf, runPlugin, type InventoryPlugin } from './plugins.ts';
 import type { Inventory } from './types.ts';
 import { loadVarsDir } from './vars-files.ts';
 import { parseYaml, setVar } from './yaml.ts';
@@ -12,6 +13,8 @@ export interface LoadOptions {
   vault?: VaultDecryptor;
   /** Base for relative paths and for the file names shown in messages (default: process.cwd()). */
   cwd?: string;
+  /** Inventory plugins by the name a file's `plugin:` key gives (the CLI registers `linode`). */
+  plugins?: Record<string, InventoryPlugin>;
 }
 
 const INVENTORY_EXTENSIONS = new Set(['.yml', '.yaml']);
@@ -79,7 +82,14 @@ export async function loadInventory(paths: string[], opts: LoadOptions = {}): Pr
     if (!bases.includes(base)) bases.push(base);
     for (const abs of list) {
       const file = displayPath(abs, cwd);
-      addInventoryFile(b, parseYaml(await readFile(abs, 'utf8'), file, opts.vault));
+      const src = parseYaml(await readFile(abs, 'utf8'), file, opts.vault);
+      if (pluginOf(src)) {
+        const found = await runPlugin(opts.plugins, src, { file, path: abs, cwd, ...(opts.vault ? { vault: opts.vault } : {}) });
+        addFragment(b, found);
+        warnings.push(...found.warnings);
+      } else {
+        addInventoryFile(b, src);
+      }
       files.push(file);
     }
   }

@@ -66,6 +66,14 @@ export interface Task<S = unknown, P = unknown> extends RendersFile {
   parse(results: ExecResult[], facts: Facts): S;
   compare(actual: S, facts: Facts): Comparison<P>;
   apply(conn: Connection, plan: P, facts: Facts, env?: ApplyEnv): Promise<ApplyOutcome | void>;
+  /**
+   * Only on tasks that act from the control machine (a cloud provider's API) rather than on the
+   * host: the engine reads their state here, where it would run their probes over the host's
+   * connection (they have none), and their apply() leaves that connection alone. Everything
+   * else is the contract above: compare, check mode stopping after it, the fresh read before
+   * apply, diffs, events. `controlTask()` builds one.
+   */
+  readControl?(facts: Facts): Promise<S>;
 }
 
 export type AnyTask = Task<any, any>;

@@ -27,6 +27,7 @@ export const FLOORS: Layer[][] = [
     { name: 'rollout', paths: ['src/rollout/'] },
     { name: 'observability', paths: ['src/observability/'] },
   ],
+  [{ name: 'linode', paths: ['src/linode/'] }],
   [{ name: 'api', paths: ['src/index.ts'] }],
   [{ name: 'roles', paths: ['roles/', 'test/fixtures/role-package/'] }],
   [{ name: 'playbooks', paths: ['playbooks/'] }],
