@@ -47,8 +47,15 @@ function makeVerifier(t: SshTarget, rejection: { reason?: string }) {
   };
 }
 
+// A dead host (power loss: no RST ever comes) is noticed within 15 s; shorter windows misfired
+// on a loaded machine whose sshd answered late without being gone.
+const KEEPALIVE_MS = 3000;
+const KEEPALIVE_COUNT = 5;
+
 export class SshConnection implements Connection {
   roundTrips = 0;
+  /** Commands that completed: none yet means the session has not started answering. */
+  private answered = 0;
   private closed = false;
   private constructor(
     private readonly target: SshTarget,
@@ -70,10 +77,8 @@ export class SshConnection implements Connection {
         username: t.user,
         ...(t.privateKeyFile ? { privateKey: readFileSync(t.privateKeyFile, 'utf8') } : { agent: process.env.SSH_AUTH_SOCK }),
         readyTimeout: t.connectTimeoutMs ?? 10_000,
-        // A dead host (power loss: no RST ever comes) is noticed within 15 s; shorter windows
-        // misfired on a loaded machine whose sshd answered late without being gone.
-        keepaliveInterval: 3000,
-        keepaliveCountMax: 5,
+        keepaliveInterval: KEEPALIVE_MS,
+        keepaliveCountMax: KEEPALIVE_COUNT,
         hostVerifier: makeVerifier(t, rejection),
         // Ask for the key types known_hosts holds, as OpenSSH does, so a host with several keys is verified against the one we know.
         ...(knownTypes.length ? { algorithms: { serverHostKey: knownTypes as never } } : {}),
@@ -115,13 +120,30 @@ export class SshConnection implements Connection {
       ]);
       const result: ExecResult = { code: r.code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
       if (r.signal) result.signal = r.signal;
+      this.answered++;
       return result;
     } catch (e) {
       if (e instanceof UnreachableError) throw e;
-      throw new UnreachableError(this.host, (e as Error).message);
+      throw new UnreachableError(this.host, this.explain((e as Error).message));
     } finally {
       if (onClose) connection?.removeListener('close', onClose);
     }
+  }
+
+  /**
+   * ssh2's "Keepalive timeout" says only that 5 keepalives in a row went unanswered. Before any
+   * command has answered, the login itself succeeded and the host stopped answering while it
+   * set the session up: sshd opens the PAM session there, and on systemd hosts pam_systemd waits
+   * for systemd-logind and the user's service manager (user@UID.service), which a stuck stop of
+   * that service holds for up to its stop timeout.
+   */
+  private explain(message: string): string {
+    if (!/keepalive timeout/i.test(message)) return message;
+    const silence = `no answer for ${(KEEPALIVE_MS * KEEPALIVE_COUNT) / 1000} s`;
+    if (this.answered === 0) {
+      return `logged in, but the session never started (${silence} after authentication): the host's session setup is stuck; on systemd hosts see \`journalctl -u systemd-logind -u 'user@*'\` there`;
+    }
+    return `the connection went silent (${silence}, keepalive every ${KEEPALIVE_MS / 1000} s): the host or the path to it stopped answering`;
   }
 
   async close(): Promise<void> {
