@@ -3,57 +3,14 @@
 // test leaves the lab converged (site.ts with the inventory's values). The lock-out revert is
 // proven in roles-security.test.ts ("a ruleset that would lock the control side out ...").
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { labKill, labUp } from '../../src/lab/cli.ts';
-import { LAB_INVENTORY, labExec, recap, ROOT, type CliResult } from '../helpers/cli.ts';
+import { labExec, recap, type CliResult } from '../helpers/cli.ts';
+import { holders, site, tail } from '../helpers/pair.ts';
 import { Traffic, type TrafficResult } from '../helpers/traffic.ts';
 
-const VIPS = ['198.18.1.1/24', '198.19.0.1/24'];
+/** Converges the pair with the inventory's values (the suite owns the lab: no retry). */
+const converge = (): Promise<CliResult> => site([]);
 
-/** site.ts through the CLI, with each output line handed to `onLine` as it comes. */
-function site(args: string[], onLine: (line: string) => void = () => {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), 'playbooks/site.ts', '-i', LAB_INVENTORY, '--limit', 'gateways', ...args], {
-      cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-      partial += b.toString();
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) onLine(l);
-    });
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
-}
-
-async function holders(): Promise<string[]> {
-  const out: string[] = [];
-  for (const gw of ['gw1', 'gw2']) {
-    const r = await labExec(gw, ['ip', '-o', '-4', 'addr', 'show']);
-    if (VIPS.every((v) => r.stdout.includes(` ${v} `))) out.push(gw);
-  }
-  return out;
-}
-
-/** Converges the pair with the inventory's values; a drill or test elsewhere may be moving things: retry once. */
-async function converge(): Promise<CliResult> {
-  let r = await site([]);
-  if (r.code !== 0) r = await site([]);
-  return r;
-}
-
-const tail = (r: CliResult) => r.stdout.slice(-3000) + r.stderr.slice(-1000);
 const figure = (t: { log: (...a: unknown[]) => void }, what: string, f: TrafficResult) =>
   t.log(`${what}: ${f.lost} of ${f.sent} pings lost by the steady-stream estimate, ${f.missing} replies missing (longest gap ${f.longestGapMs} ms; gaps ${f.gaps.join(", ") || "none"}); TCP ${f.tcpSurvived ? 'survived' : 'LOST'} (${f.tcpDetail})`);
 
