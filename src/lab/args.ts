@@ -8,6 +8,7 @@ export type LabArgs =
   | { verb: 'status'; json: boolean }
   | { verb: 'exec'; host: string; argv: string[] }
   | { verb: 'reboot'; host: string }
+  | { verb: 'reset'; hosts: string[] }
   | { verb: 'link'; host: string; iface: Iface; up: boolean }
   | { verb: 'kill'; host: string };
 
@@ -17,7 +18,8 @@ export const LAB_USAGE = `usage: ts-play lab <verb>
   status [--json]           hosts, addresses, sshd, who holds the VIPs
   exec HOST -- CMD...       run CMD inside HOST, exit with its code
   reboot HOST               reboot HOST (systemctl reboot inside), wait for sshd
-  link HOST IFACE down|up   pull or replug a cable (IFACE: mgmt, lan, wan, sync)
+  reset HOST...             throw HOST's disk away and boot it bare (a fresh Linode)
+  link HOST IFACE down|up   pull or replug a cable (IFACE: mgmt, lan, wan, sync, inet)
   kill HOST                 power loss: kill HOST at once, its links go dark`;
 
 export { UsageError };
@@ -61,10 +63,13 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
       return { verb: 'reboot', host: one(rest, 'reboot HOST') };
     case 'kill':
       return { verb: 'kill', host: one(rest, 'kill HOST') };
+    case 'reset':
+      if (rest.length === 0 || rest.some((h) => !h)) throw new UsageError('reset HOST...');
+      return { verb: 'reset', hosts: rest };
     case 'link': {
       const [host, iface, state] = rest;
-      if (rest.length !== 3 || !host || !['mgmt', 'lan', 'wan', 'sync'].includes(iface ?? '') || !['up', 'down'].includes(state ?? '')) {
-        throw new UsageError('link HOST IFACE down|up (IFACE: mgmt, lan, wan, sync)');
+      if (rest.length !== 3 || !host || !['mgmt', 'lan', 'wan', 'sync', 'inet'].includes(iface ?? '') || !['up', 'down'].includes(state ?? '')) {
+        throw new UsageError('link HOST IFACE down|up (IFACE: mgmt, lan, wan, sync, inet)');
       }
       return { verb: 'link', host, iface: iface as Iface, up: state === 'up' };
     }

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { LAB_USAGE, parseLabArgs } from './args.ts';
-import { type LabStatus, labDown, labExec, labKill, labLink, labReboot, labStatus, labUp } from './lab.ts';
+import { type LabStatus, labDown, labExec, labKill, labLink, labReboot, labReset, labStatus, labUp } from './lab.ts';
 import { EXIT_BAD_INPUT, TsPlayError, UsageError, escapeControl } from '../base/errors.ts';
 
-export { labDown, labExec, labKill, labLink, labReboot, labStatus, labUp } from './lab.ts';
+export { labDown, labExec, labKill, labLink, labReboot, labReset, labStatus, labUp } from './lab.ts';
 export { LAB } from './topology.ts';
 
 const say = (m: string): void => void process.stderr.write(`lab: ${escapeControl(m)}\n`);
@@ -53,6 +53,9 @@ export async function labCommand(argv: string[]): Promise<number> {
         return 0;
       case 'link':
         await labLink(args.host, args.iface, args.up);
+        return 0;
+      case 'reset':
+        await labReset(args.hosts, say);
         return 0;
       case 'kill':
         await labKill(args.host);

@@ -82,6 +82,13 @@ async function configure(root: string): Promise<void> {
   await writeFile(join(root, 'etc/machine-id'), '');
   await rm(join(root, 'var/lib/dbus/machine-id'), { force: true });
   await mkdir(join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
+  // root's service manager stays up between logins. Without it, logind stops user@0.service
+  // 10 s after the last session, and in these containers (cgroup v1 under nspawn systemd
+  // cannot empty or watch the unit's cgroup: "Failed to kill control group ... Input/output
+  // error") that stop now and then hangs for its whole timeout, two minutes in which every new
+  // root login waits in pam_systemd: ts-play's connections timed out on it (issue 12).
+  await mkdir(join(root, 'var/lib/systemd/linger'), { recursive: true });
+  await writeFile(join(root, 'var/lib/systemd/linger/root'), '');
 }
 
 /** Builds the base image unless the cache holds one with the current stamp; returns its directory. */

@@ -9,6 +9,9 @@ const GROUPS: Record<string, string[]> = {
   clients: ['client'],
   servers: ['server'],
   monitors: ['monitor'],
+  // The lab's own upstream: built and configured by the lab, never by a playbook.
+  routeservers: ['rs1', 'rs2'],
+  internet: ['web'],
 };
 
 function core(name: string): HostSpec {

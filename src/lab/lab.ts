@@ -205,6 +205,22 @@ export async function labLink(host: string, iface: string, up: boolean): Promise
   return withLabLock(() => labLinkLocked(host, iface, up));
 }
 
+/**
+ * Throws the hosts' disks (overlays) away and boots them from the base image: bare hosts, as a
+ * new Linode is, with new host keys (known_hosts is rewritten). The rest of the lab is left up.
+ */
+export async function labReset(hosts: string[], log: (m: string) => void = () => {}): Promise<void> {
+  requireRoot();
+  for (const h of hosts) hostOrThrow(h);
+  return withLabLock(async () => {
+    for (const h of hosts) {
+      await killContainer(h);
+      await removeOverlay(h);
+    }
+    await labUpLocked({ log });
+  });
+}
+
 export async function labKill(host: string): Promise<void> {
   requireRoot();
   return withLabLock(() => labKillLocked(host));

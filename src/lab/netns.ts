@@ -4,7 +4,7 @@ import {
 } from './topology.ts';
 import { LabError, must, run } from './run.ts';
 
-const SEGMENTS: Segment[] = ['lan', 'wan', 'sync'];
+const SEGMENTS: Segment[] = ['lan', 'wan', 'sync', 'inet'];
 
 export function nsExists(ns: string): boolean {
   return existsSync(`/run/netns/${ns}`);
@@ -71,7 +71,8 @@ async function ensureCable(h: HostSpec, iface: Iface, pulled: boolean): Promise<
   const master = iface === 'mgmt' ? LAB.mgmtBridge : fabricBridge(iface);
   await must(end.ns ? ['ip', '-n', end.ns, 'link', 'set', end.dev, 'master', master] : ['ip', 'link', 'set', end.dev, 'master', master]);
   for (const a of h.addrs[iface] ?? []) {
-    await must(['ip', '-n', ns, 'addr', 'replace', a, 'dev', iface]);
+    // IPv6 without duplicate address detection: a session must not wait 1-2 s for it after boot.
+    await must(['ip', '-n', ns, 'addr', 'replace', a, 'dev', iface, ...(a.includes(':') ? ['nodad'] : [])]);
   }
   await must(['ip', '-n', ns, 'link', 'set', iface, 'up']);
   await setCable(h.name, iface, !pulled);
@@ -81,9 +82,11 @@ async function ensureCable(h: HostSpec, iface: Iface, pulled: boolean): Promise<
 export async function ensureHostNet(h: HostSpec, pulled: readonly Iface[] = []): Promise<void> {
   await ensureNs(nsName(h.name));
   for (const i of ifaces(h)) await ensureCable(h, i, pulled.includes(i));
-  if (h.gateway) {
-    await must(['ip', '-n', nsName(h.name), 'route', 'replace', 'default', 'via', h.gateway]);
-  }
+  const ns = nsName(h.name);
+  for (const a of h.loopback ?? []) await must(['ip', '-n', ns, 'addr', 'replace', a, 'dev', 'lo']);
+  if (h.gateway) await must(['ip', '-n', ns, 'route', 'replace', 'default', 'via', h.gateway]);
+  if (h.gateway6) await must(['ip', '-n', ns, '-6', 'route', 'replace', 'default', 'via', h.gateway6]);
+  for (const r of h.routes6 ?? []) await must(['ip', '-n', ns, '-6', 'route', 'replace', r.to, 'via', r.via]);
 }
 
 /**

@@ -6,8 +6,33 @@ import { hostRoot, hostStateDir } from './paths.ts';
 import { must, run } from './run.ts';
 import { makeHostKey } from './ssh-keys.ts';
 import { type HostSpec, LAB, labHosts, mgmtIp } from './topology.ts';
+import { ROUTESERVER_PACKAGES } from './recipe.ts';
+import { birdConf, routeServerSpec } from './routeserver.ts';
 
 const SERVER_UNITS = ['tsp-http204.service', 'tsp-iperf3.service'];
+
+/** A route server routes: forwarding on in its own namespace (net.* sysctls are the container's). */
+const ROUTER_SYSCTL = 'net.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 1\n';
+
+async function enable(root: string, units: string[]): Promise<void> {
+  const wants = join(root, 'etc/systemd/system/multi-user.target.wants');
+  await mkdir(wants, { recursive: true });
+  for (const u of units) await symlink(`/etc/systemd/system/${u}`, join(wants, u));
+}
+
+/** BIRD from the image's offline repository, its configuration, and forwarding. */
+async function makeRouteServer(h: HostSpec, root: string): Promise<void> {
+  await must(['mount', '-t', 'proc', 'proc', join(root, 'proc')]);
+  try {
+    await must(['chroot', root, 'apt-get', '-q', '-y', 'install', '--no-install-recommends', ...ROUTESERVER_PACKAGES], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' },
+    });
+  } finally {
+    await run(['umount', join(root, 'proc')]);
+  }
+  await writeFile(join(root, 'etc/bird/bird.conf'), birdConf(routeServerSpec(h.name)));
+  await writeFile(join(root, 'etc/sysctl.d/60-router.conf'), ROUTER_SYSCTL);
+}
 
 export function isMounted(dir: string): boolean {
   return readFileSync('/proc/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === dir);
@@ -25,11 +50,8 @@ async function personalize(h: HostSpec, root: string): Promise<void> {
   await writeFile(join(root, 'etc/hosts'), hostsFile());
   await writeFile(join(root, 'etc/machine-id'), randomBytes(16).toString('hex') + '\n');
   await makeHostKey(join(root, 'etc/ssh'), h.name);
-  const sys = join(root, 'etc/systemd/system');
-  if (h.name === 'server') {
-    await mkdir(join(sys, 'multi-user.target.wants'), { recursive: true });
-    for (const u of SERVER_UNITS) await symlink(`/etc/systemd/system/${u}`, join(sys, 'multi-user.target.wants', u));
-  }
+  if (h.kind === 'server') await enable(root, SERVER_UNITS);
+  if (h.kind === 'routeserver') await makeRouteServer(h, root);
 }
 
 /**

@@ -2,7 +2,7 @@
  * What goes into the host image. Any change here changes the image stamp, so
  * the cached base image is rebuilt by the next `up`.
  */
-export const RECIPE_VERSION = 1;
+export const RECIPE_VERSION = 2;
 
 export const SUITE = 'bookworm';
 
@@ -16,9 +16,14 @@ export const BASE_PACKAGES = [
 export const REPO_PACKAGES = [
   'keepalived', 'conntrackd', 'conntrack', 'nftables', 'prometheus-node-exporter', 'prometheus',
   'prometheus-alertmanager', 'lynis', 'ethtool',
+  // bgp mode: FRR for the gateways (the bgp role), BIRD for the lab's route servers.
+  'frr', 'frr-pythontools', 'bird2',
   // What the roles install besides the daemons: named so they do not depend on a Recommends chain.
   'jq', 'netbase',
 ];
+
+/** Installed from the repository into a route server's overlay before its first boot. */
+export const ROUTESERVER_PACKAGES = ['bird2'];
 
 export const REPO_DIR = '/var/local/ts-play-repo';
 
@@ -46,7 +51,7 @@ class H(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-ThreadingHTTPServer(("198.19.0.100", 80), H).serve_forever()
+ThreadingHTTPServer(("0.0.0.0", 80), H).serve_forever()
 `;
 
 export const UNITS: Record<string, string> = {
@@ -66,7 +71,7 @@ Description=ts-play lab iperf3 server
 After=network.target
 
 [Service]
-ExecStart=/usr/bin/iperf3 --server --bind 198.19.0.100
+ExecStart=/usr/bin/iperf3 --server
 Restart=always
 
 [Install]

@@ -3,15 +3,23 @@
  * so they are data here and nowhere else.
  */
 
-export type Iface = 'mgmt' | 'lan' | 'wan' | 'sync';
+export type Iface = 'mgmt' | 'lan' | 'wan' | 'sync' | 'inet';
 export type Segment = Exclude<Iface, 'mgmt'>;
 
 export interface HostSpec {
   name: string;
-  /** Address on each interface, CIDR notation; the mgmt address is how ts-play reaches it. */
+  /** Addresses on each interface (IPv4 or IPv6), CIDR notation; the mgmt address is how ts-play reaches it. */
   addrs: Partial<Record<Iface, string[]>>;
   /** Default gateway, if the host has one. */
   gateway?: string;
+  /** IPv6 default gateway, if the host has one. */
+  gateway6?: string;
+  /** More IPv6 routes: destination and next hop. */
+  routes6?: { to: string; via: string }[];
+  /** Addresses on lo (CIDR): a route server's session address. */
+  loopback?: string[];
+  /** What the lab itself sets up inside the host, besides sshd. */
+  kind?: 'server' | 'routeserver';
   light?: boolean;
 }
 
@@ -23,26 +31,51 @@ export const LAB = {
   nsPrefix: 'tsp-',
   lanVip: '198.18.1.1',
   wanVip: '198.19.0.1',
+  /** rs1 on the public segment: the default router of the gateways and of the ARP-mode server. */
   upstream: '198.19.0.254',
   serverAddr: '198.19.0.100',
+  /** The server on the "internet" segment, reached only through rs1 (bgp mode). */
+  webAddr: '198.19.1.100',
+  /** The gateways' IPv6 on the public segment: the route servers' sessions come from there. */
+  wan6: { gw1: '2001:2:0:10::11', gw2: '2001:2:0:10::12', rs1: '2001:2:0:10::1', rs2: '2001:2:0:10::2' },
+  /** The route servers' session addresses, on lo, off the gateways' link (Linode's are 2600:3c0f:<dc>:34::1..4). */
+  routeServers: ['2001:2:0:34::1', '2001:2:0:34::2'],
   maxLight: 100,
   sshTimeoutMs: 10_000,
   rebootTimeoutMs: 150_000,
   hosts: [
     {
       name: 'gw1',
-      addrs: { mgmt: ['198.18.0.11/24'], lan: ['198.18.1.2/24'], wan: ['198.19.0.2/24'], sync: ['198.18.2.1/24'] },
+      addrs: { mgmt: ['198.18.0.11/24'], lan: ['198.18.1.2/24'], wan: ['198.19.0.2/24', '2001:2:0:10::11/64'], sync: ['198.18.2.1/24'] },
       gateway: '198.19.0.254',
+      gateway6: '2001:2:0:10::1',
     },
     {
       name: 'gw2',
-      addrs: { mgmt: ['198.18.0.12/24'], lan: ['198.18.1.3/24'], wan: ['198.19.0.3/24'], sync: ['198.18.2.2/24'] },
+      addrs: { mgmt: ['198.18.0.12/24'], lan: ['198.18.1.3/24'], wan: ['198.19.0.3/24', '2001:2:0:10::12/64'], sync: ['198.18.2.2/24'] },
       gateway: '198.19.0.254',
+      gateway6: '2001:2:0:10::1',
     },
     { name: 'client', addrs: { mgmt: ['198.18.0.21/24'], lan: ['198.18.1.10/24'] }, gateway: '198.18.1.1' },
-    // .254 plays the upstream router the gateways route through; the server has no route to the LAN.
-    { name: 'server', addrs: { mgmt: ['198.18.0.31/24'], wan: ['198.19.0.100/24', '198.19.0.254/24'] } },
+    // On the public segment with the gateways: ARP mode reaches it through the WAN VIP directly.
+    { name: 'server', addrs: { mgmt: ['198.18.0.31/24'], wan: ['198.19.0.100/24'] }, gateway: '198.19.0.254', kind: 'server' },
     { name: 'monitor', addrs: { mgmt: ['198.18.0.41/24'] } },
+    // Linode's upstream for bgp mode: two route servers (BIRD) peering with both gateways over
+    // IPv6; rs1 is also the router of the public and "internet" segments.
+    {
+      name: 'rs1', kind: 'routeserver',
+      addrs: { mgmt: ['198.18.0.51/24'], wan: ['198.19.0.254/24', '2001:2:0:10::1/64'], inet: ['198.19.1.1/24'] },
+      loopback: ['2001:2:0:34::1/128'],
+      routes6: [{ to: '2001:2:0:34::2/128', via: '2001:2:0:10::2' }],
+    },
+    {
+      name: 'rs2', kind: 'routeserver',
+      addrs: { mgmt: ['198.18.0.52/24'], wan: ['198.19.0.253/24', '2001:2:0:10::2/64'] },
+      loopback: ['2001:2:0:34::2/128'],
+      gateway6: '2001:2:0:10::1',
+    },
+    // The "internet": reachable from the pair only through rs1, which routes the shared IP by BGP.
+    { name: 'web', addrs: { mgmt: ['198.18.0.32/24'], inet: ['198.19.1.100/24'] }, gateway: '198.19.1.1', kind: 'server' },
   ] as HostSpec[],
 } as const;
 
@@ -84,7 +117,7 @@ export function mgmtIp(h: HostSpec): string {
 }
 
 export function ifaces(h: HostSpec): Iface[] {
-  return (['mgmt', 'lan', 'wan', 'sync'] as const).filter((i) => h.addrs[i]);
+  return (['mgmt', 'lan', 'wan', 'sync', 'inet'] as const).filter((i) => h.addrs[i]);
 }
 
 /**

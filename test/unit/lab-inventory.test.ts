@@ -10,8 +10,10 @@ type Inv = { all: { vars: Record<string, string>; children: Record<string, { hos
 test('lab inventory groups the core hosts with their mgmt addresses', (t) => {
   const inv = parse(labInventory('/p/inventory/lab.yml')) as Inv;
   const c = inv.all.children;
-  t.deepEqual(Object.keys(c), ['gateways', 'clients', 'servers', 'monitors']);
+  t.deepEqual(Object.keys(c), ['gateways', 'clients', 'servers', 'monitors', 'routeservers', 'internet']);
   t.deepEqual(Object.keys(c.gateways!.hosts), ['gw1', 'gw2']);
+  t.deepEqual(Object.keys(c.routeservers!.hosts), ['rs1', 'rs2']);
+  t.is(c.internet!.hosts.web!.ansible_host, '198.18.0.32');
   t.is(c.servers!.hosts.server!.ansible_host, '198.18.0.31');
   t.is(c.monitors!.hosts.monitor!.ansible_host, '198.18.0.41');
   t.is(inv.all.vars.ansible_user, 'root');

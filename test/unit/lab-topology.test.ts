@@ -6,15 +6,24 @@ import {
 test('core hosts have the lead-fixed names and mgmt addresses', (t) => {
   t.deepEqual(LAB.hosts.map((h) => [h.name, mgmtIp(h)]), [
     ['gw1', '198.18.0.11'], ['gw2', '198.18.0.12'], ['client', '198.18.0.21'],
-    ['server', '198.18.0.31'], ['monitor', '198.18.0.41'],
+    ['server', '198.18.0.31'], ['monitor', '198.18.0.41'], ['rs1', '198.18.0.51'], ['rs2', '198.18.0.52'],
+    ['web', '198.18.0.32'],
   ]);
 });
 
-test('every lab address lies in 198.18.0.0/15', (t) => {
+test('every lab address lies in 198.18.0.0/15 or 2001:2::/48', (t) => {
+  const v4 = /^198\.1[89]\.\d+\.\d+(\/24)?$/;
+  const v6 = /^2001:2:0:[0-9a-f]{1,4}::[0-9a-f]{1,4}(\/(64|128))?$/;
   for (const h of labHosts(LAB.maxLight)) {
-    for (const a of Object.values(h.addrs).flat()) t.regex(a!, /^198\.1[89]\.\d+\.\d+\/24$/);
-    if (h.gateway) t.regex(h.gateway, /^198\.1[89]\./);
+    for (const a of [...Object.values(h.addrs).flat(), ...(h.loopback ?? [])]) t.regex(a!, a!.includes(':') ? v6 : v4);
+    if (h.gateway) t.regex(h.gateway, v4);
+    if (h.gateway6) t.regex(h.gateway6, v6);
+    for (const r of h.routes6 ?? []) {
+      t.regex(r.to, v6);
+      t.regex(r.via, v6);
+    }
   }
+  for (const a of [...LAB.routeServers, ...Object.values(LAB.wan6)]) t.regex(a, v6);
 });
 
 test('light hosts are numbered from node01 with mgmt only', (t) => {
@@ -22,7 +31,7 @@ test('light hosts are numbered from node01 with mgmt only', (t) => {
   t.is(lightName(100), 'node100');
   t.is(mgmtIp(lightHost(50)), '198.18.0.150');
   t.deepEqual(ifaces(lightHost(7)), ['mgmt']);
-  t.is(labHosts(3).length, 8);
+  t.is(labHosts(3).length, LAB.hosts.length + 3);
   t.throws(() => lightHost(0));
   t.throws(() => lightHost(101));
 });
@@ -37,14 +46,19 @@ test('findHost knows core and light names and nothing else', (t) => {
   t.is(findHost('gw3'), undefined);
 });
 
-test('the gateways are wired to every segment, client to lan, server to wan only', (t) => {
+test('the gateways are wired to every segment, client to lan, server to wan, web behind rs1 only', (t) => {
   t.deepEqual(ifaces(findHost('gw1')!), ['mgmt', 'lan', 'wan', 'sync']);
   t.deepEqual(ifaces(findHost('client')!), ['mgmt', 'lan']);
   t.deepEqual(ifaces(findHost('server')!), ['mgmt', 'wan']);
+  t.deepEqual(ifaces(findHost('web')!), ['mgmt', 'inet']);
+  t.deepEqual(ifaces(findHost('rs1')!), ['mgmt', 'wan', 'inet']);
   t.is(findHost('client')!.gateway, LAB.lanVip);
   t.is(findHost('gw2')!.gateway, LAB.upstream);
-  t.is(findHost('server')!.gateway, undefined);
-  t.true(findHost('server')!.addrs.wan!.includes(`${LAB.upstream}/24`));
+  t.is(findHost('server')!.gateway, LAB.upstream);
+  // rs1 is the upstream router: the only host on both the public and the internet segment.
+  t.true(findHost('rs1')!.addrs.wan!.includes(`${LAB.upstream}/24`));
+  t.deepEqual(LAB.hosts.filter((h) => h.addrs.inet).map((h) => h.name), ['rs1', 'web']);
+  t.is(findHost('web')!.gateway, findHost('rs1')!.addrs.inet![0]!.split('/')[0]);
 });
 
 test('interface names fit the kernel limit of 15 characters', (t) => {
