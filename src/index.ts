@@ -34,6 +34,7 @@ export * from './vars/network.ts';
 export * from './vars/access.ts';
 export * from './vars/checks.ts';
 export * from './vars/conntrack.ts';
+export * from './vars/bgp.ts';
 
 // Rollout safety for the gateway pair (play hooks) and the drill book.
 export * from './rollout/index.ts';

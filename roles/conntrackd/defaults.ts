@@ -1,4 +1,4 @@
-import { managementDefaults, networkDefaults, vipDefaults } from 'ts-play';
+import { bgpPeerDefaults, managementDefaults, networkDefaults, vipDefaults } from 'ts-play';
 
 export const defaults = {
   ...networkDefaults,
@@ -6,6 +6,8 @@ export const defaults = {
   ...managementDefaults,
   /** keepalived's: a restart hands the VIPs over the way keepalived moves them. */
   ...vipDefaults,
+  /** bgp mode: the sessions with the route servers are the node's own flows, never synced. */
+  ...bgpPeerDefaults,
   /** UDP port of the FTFW sync channel on the dedicated link. */
   conntrackd_port: 3780,
   /** Must be >= 2 x the kernel's nf_conntrack_max (validated against the sysctl role's value). */

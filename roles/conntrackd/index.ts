@@ -1,4 +1,4 @@
-import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, handoverVips, kernelConntrackMax, portNumber, validateManagement } from 'ts-play';
+import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, routeServers, bgpPeerProblems, handoverVips, kernelConntrackMax, portNumber, validateManagement } from 'ts-play';
 import { defaults, type ConntrackdVars } from './defaults.ts';
 
 /**
@@ -27,6 +27,16 @@ export function ignoredAddresses(v: ConntrackdVars): string[] {
   return [...new Set(list)];
 }
 
+/**
+ * The IPv6 side of the same: in bgp mode the node's BGP (and BFD) sessions with the route
+ * servers. Synced, a backup would inject them; flushed by the backup's scheduled purge, the
+ * session would live on only by the kernel's loose pickup.
+ */
+export function ignoredAddresses6(v: ConntrackdVars): string[] {
+  if (v.keepalived_vip_mode !== 'bgp') return [];
+  return [...new Set(['::1', ...routeServers(v), ...(v.bgp_source_address ? [v.bgp_source_address] : [])])];
+}
+
 function validate(v: ConntrackdVars, host: HostView): string[] {
   const errors = validateNetwork(v);
   const max = conntrackMax(v, host);
@@ -35,7 +45,7 @@ function validate(v: ConntrackdVars, host: HostView): string[] {
   } else if (v.conntrackd_hash_limit < 2 * max.value) {
     errors.push(`conntrackd_hash_limit ${v.conntrackd_hash_limit} is less than 2 x ${max.name} (${2 * max.value}): the cache would refuse entries the kernel holds`);
   }
-  errors.push(...portNumber('conntrackd_port', v.conntrackd_port), ...validateManagement(v));
+  errors.push(...portNumber('conntrackd_port', v.conntrackd_port), ...validateManagement(v), ...bgpPeerProblems(v));
   for (const a of v.conntrackd_ignore_extra) if (!isIpv4(a)) errors.push(`conntrackd_ignore_extra: "${a}" is not an IPv4 address`);
   for (const p of v.conntrackd_protocols) if (!PROTOCOLS.has(p.toUpperCase())) errors.push(`conntrackd_protocols: unknown protocol "${p}"`);
   for (const p of ['TCP', 'UDP']) {
@@ -52,7 +62,7 @@ export const conntrackd = defineRole<ConntrackdVars>({
   validate,
   tasks: (ctx) => {
     const v = ctx.vars;
-    const helpers = { ip: ipOf, peer: ipOf, ignored: ignoredAddresses(v) };
+    const helpers = { ip: ipOf, peer: ipOf, ignored: ignoredAddresses(v), ignored6: ignoredAddresses6(v) };
     return [
       // netbase ships /etc/protocols: without it conntrackd's Protocol Accept matches nothing.
       pkg({ names: ['conntrackd', 'conntrack', 'netbase'] }),

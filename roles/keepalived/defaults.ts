@@ -1,4 +1,4 @@
-import { networkDefaults, required, vipDefaults } from 'ts-play';
+import { bgpPeerDefaults, networkDefaults, required, vipDefaults } from 'ts-play';
 
 export const defaults = {
   ...networkDefaults,
@@ -38,15 +38,10 @@ export const defaults = {
   keepalived_state_dir: vipDefaults.keepalived_state_dir,
   /** The hold script of the nftables role (issue 7): used when present on the host. */
   keepalived_hold_command: '/usr/local/sbin/ha-hold',
-  /** bgp mode: which speaker the notify hooks drive, and its parameters. */
-  keepalived_bgp_speaker: 'frr' as 'frr' | 'lelastic',
-  keepalived_bgp_community_primary: '65000:1',
-  keepalived_bgp_community_secondary: '65000:2',
-  /** FRR: the route-map applied to the Linode route servers whose community the hooks switch. */
-  keepalived_bgp_route_map: 'LINODE-SHARED',
-  /** lelastic: the Linode data centre id (-dcid), required in bgp mode with lelastic. */
-  keepalived_lelastic_dcid: 0,
-  keepalived_lelastic_binary: '/usr/local/bin/lelastic',
+  /** bgp mode: the bgp role's switch, which the notify script and the BGP health check call. */
+  keepalived_bgp_command: '/usr/local/sbin/ha-bgp',
+  /** bgp mode: which speaker the BGP health check asks (its group may read FRR's vty sockets). */
+  bgp_speaker: bgpPeerDefaults.bgp_speaker,
 };
 
 export type KeepalivedVars = typeof defaults;

@@ -1,4 +1,4 @@
-import { type AnyTask, defineRole, type HostView, daemonReload, directory, file, pkg, service, serviceAction, handoverRestart, handoverVips, quote, quoteArgv, ipOf, systemUser } from 'ts-play';
+import { type AnyTask, defineRole, type HostView, daemonReload, directory, file, pkg, service, serviceAction, handoverRestart, handoverVips, quote, ipOf, systemUser } from 'ts-play';
 import { defaults, type KeepalivedVars } from './defaults.ts';
 import { validateKeepalived } from './validate.ts';
 
@@ -44,20 +44,6 @@ export function instances(v: KeepalivedVars): Instance[] {
   ];
 }
 
-/** The commands ha-notify.sh runs in bgp mode, as quoted shell lines, per hook function. */
-export function bgpHooks(v: KeepalivedVars): Record<string, string[]> {
-  if (v.keepalived_bgp_speaker === 'lelastic') {
-    const to = (on: string, off: string) => [quoteArgv(['systemctl', 'stop', `lelastic@${off}`]), quoteArgv(['systemctl', 'start', `lelastic@${on}`])];
-    return { ha_bgp_primary: to('primary', 'secondary'), ha_bgp_secondary: to('secondary', 'primary'), ha_bgp_fault: to('secondary', 'primary') };
-  }
-  const community = (c: string) => [
-    quoteArgv(['vtysh', '-c', 'configure terminal', '-c', `route-map ${v.keepalived_bgp_route_map} permit 10`, '-c', `set community ${c}`]),
-    quoteArgv(['vtysh', '-c', 'clear bgp * soft out']),
-  ];
-  const secondary = community(v.keepalived_bgp_community_secondary);
-  return { ha_bgp_primary: community(v.keepalived_bgp_community_primary), ha_bgp_secondary: secondary, ha_bgp_fault: secondary };
-}
-
 /** Files keepalived reads only when it starts: ha-notify.sh is its fifo reader, started once. */
 export const KEEPALIVED_RESTART_FILES = ['/usr/local/sbin/ha-notify.sh', '/etc/keepalived/ha-notify.conf'];
 
@@ -76,7 +62,9 @@ export const keepalived = defineRole<KeepalivedVars>({
     const v = ctx.vars;
     const list = instances(v);
     const bgp = v.keepalived_vip_mode === 'bgp';
-    const locals = { instances: list, script_user: SCRIPT_USER, nopreempt: bgp || v.keepalived_nopreempt };
+    // The BGP check asks FRR's vty sockets, which its group frrvty may open; lelastic's is systemd's.
+    const bgpCheckGroup = v.bgp_speaker === 'frr' ? 'frrvty' : SCRIPT_USER;
+    const locals = { instances: list, script_user: SCRIPT_USER, nopreempt: bgp || v.keepalived_nopreempt, bgpCheckGroup, sh: quote };
     const tasks: AnyTask[] = [
       pkg({ names: ['keepalived'] }),
       // Debian's unit is Type=notify with the default NotifyAccess=main, but keepalived 2.2.7
@@ -89,23 +77,11 @@ export const keepalived = defineRole<KeepalivedVars>({
       // Read only when keepalived starts its fifo reader: a change needs a restart, done as a handover.
       file({ path: '/usr/local/sbin/ha-notify.sh', content: ctx.file('ha-notify.sh'), mode: '0755', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived' }),
       file({
-        path: '/etc/keepalived/ha-notify.conf', content: ctx.template('ha-notify.conf.ejs', { sh: quote, hooks: bgpHooks(v) }),
+        path: '/etc/keepalived/ha-notify.conf', content: ctx.template('ha-notify.conf.ejs', { sh: quote }),
         mode: '0644', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived',
       }),
       file({ path: '/etc/keepalived/vrrp-instances', content: ctx.template('vrrp-instances.ejs', locals), mode: '0644' }),
     ];
-    if (bgp) {
-      tasks.push(
-        file({
-          path: '/etc/systemd/system/ha-vip-lo.service', content: ctx.template('ha-vip-lo.service.ejs', { vips: list.filter((i) => i.mode === 'bgp').map((i) => i.vipIp) }),
-          notify: 'systemd daemon-reload',
-        }),
-        service({ unit: 'ha-vip-lo', state: 'started', enabled: true }),
-      );
-      if (v.keepalived_bgp_speaker === 'lelastic') {
-        tasks.push(file({ path: '/etc/systemd/system/lelastic@.service', content: ctx.template('lelastic@.service.ejs'), notify: 'systemd daemon-reload' }));
-      }
-    }
     tasks.push(
       file({
         path: '/etc/keepalived/keepalived.conf', content: ctx.template('keepalived.conf.ejs', locals), mode: '0600',

@@ -1,8 +1,6 @@
-import { validateNetwork, wholeNumber } from 'ts-play';
+import { absolutePath, validateNetwork, wholeNumber } from 'ts-play';
 import type { KeepalivedVars } from './defaults.ts';
 
-const COMMUNITY = /^\d{1,5}:\d{1,5}$/;
-const NAME = /^[A-Za-z0-9_-]+$/;
 
 /** Semantic checks on keepalived's variables; each error names the variable. */
 export function validateKeepalived(v: KeepalivedVars): string[] {
@@ -42,14 +40,8 @@ export function validateKeepalived(v: KeepalivedVars): string[] {
   errors.push(...wholeNumber('keepalived_garp_master_refresh_repeat', v.keepalived_garp_master_refresh_repeat, 1, 255));
   if (v.keepalived_vip_mode !== 'arp' && v.keepalived_vip_mode !== 'bgp') errors.push(`keepalived_vip_mode must be arp or bgp, got "${v.keepalived_vip_mode}"`);
   if (v.keepalived_vip_mode === 'bgp') {
-    if (v.keepalived_bgp_speaker !== 'frr' && v.keepalived_bgp_speaker !== 'lelastic') errors.push(`keepalived_bgp_speaker must be frr or lelastic, got "${v.keepalived_bgp_speaker}"`);
-    for (const k of ['keepalived_bgp_community_primary', 'keepalived_bgp_community_secondary'] as const) {
-      if (!COMMUNITY.test(v[k])) errors.push(`${k} must be a BGP community like 65000:1, got "${v[k]}"`);
-    }
-    if (!NAME.test(v.keepalived_bgp_route_map)) errors.push(`keepalived_bgp_route_map must be a plain name, got "${v.keepalived_bgp_route_map}"`);
-    if (v.keepalived_bgp_speaker === 'lelastic' && !(Number.isInteger(v.keepalived_lelastic_dcid) && v.keepalived_lelastic_dcid > 0)) {
-      errors.push(`keepalived_lelastic_dcid must be the Linode data centre id (a positive integer) in bgp mode with lelastic, got ${v.keepalived_lelastic_dcid}`);
-    }
+    errors.push(...absolutePath('keepalived_bgp_command', v.keepalived_bgp_command));
+    if (v.bgp_speaker !== 'frr' && v.bgp_speaker !== 'lelastic') errors.push(`bgp_speaker must be frr or lelastic, got ${JSON.stringify(v.bgp_speaker)}`);
   }
   return errors;
 }

@@ -1,7 +1,9 @@
-import { networkDefaults } from 'ts-play';
+import { bgpPeerDefaults, networkDefaults } from 'ts-play';
 
 export const nftablesDefaults = {
   ...networkDefaults,
+  /** bgp mode: BGP (TCP 179) and multihop BFD are accepted from these route servers alone. */
+  ...bgpPeerDefaults,
   /**
    * The project's own table (family inet). The ruleset replaces only this table, so tables
    * other software owns (keepalived, a cloud agent) survive every reload.

@@ -1,11 +1,11 @@
-import { defineRole, command, daemonReload, directory, file, pkg, service, guardedFile, defaultConfirm, managementAccess, ipOf, networkOf, validateNetwork } from 'ts-play';
+import { defineRole, command, daemonReload, directory, file, pkg, service, guardedFile, defaultConfirm, managementAccess, ipOf, networkOf, validateNetwork, routeServers, bgpPeerProblems } from 'ts-play';
 import { HA_HOLD_PATH, nftablesDefaults, RULESET_PATH, UNIT_DROPIN_DIR, UNIT_DROPIN_PATH, type NftablesVars } from './defaults.ts';
 import { validateNftables } from './validate.ts';
 
 /** Named counters declared in the table; the exporters role reads them by these names. */
 export const NFT_COUNTERS = [
   'input_drops', 'forward_drops', 'invalid', 'vrrp_in', 'vrrp_foreign', 'sync_in', 'ssh_in', 'metrics_in',
-  'forward_lan_wan', 'nat_lan_wan', 'log_input', 'log_forward', 'log_vrrp', 'ha_hold_drops',
+  'forward_lan_wan', 'nat_lan_wan', 'log_input', 'log_forward', 'log_vrrp', 'ha_hold_drops', 'bgp_in',
 ] as const;
 
 // Positional: file table hold-script. Loads the file, or, when it is a stock file that flushes
@@ -24,7 +24,7 @@ export const nftables = defineRole<NftablesVars>({
   dir: import.meta.dirname,
   tags: ['firewall'],
   defaults: nftablesDefaults,
-  validate: (v) => [...validateNetwork(v), ...validateNftables(v)],
+  validate: (v) => [...validateNetwork(v), ...validateNftables(v), ...bgpPeerProblems(v)],
   tasks: (ctx) => {
     const v = ctx.vars;
     const table = v.nftables_table;
@@ -33,6 +33,8 @@ export const nftables = defineRole<NftablesVars>({
       counters: NFT_COUNTERS,
       lanNetwork: networkOf(v.lan_address),
       wanVip: ipOf(v.wan_vip),
+      lanVip: ipOf(v.lan_vip),
+      bgpPeers: v.keepalived_vip_mode === 'bgp' ? routeServers(v) : [],
       haHoldPath: HA_HOLD_PATH,
       logRate: `${v.nftables_log_rate}/minute burst ${v.nftables_log_burst} packets`,
     };

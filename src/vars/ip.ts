@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /** IPv4 addresses and networks as inventories write them: plain ("198.18.1.2") or CIDR ("198.18.1.2/24"). */
 
 /** Address part of a CIDR string. */
@@ -43,4 +45,9 @@ export function networkOf(cidr: string): string {
 
 export function inSubnet(ip: string, cidr: string): boolean {
   return networkOf(`${ip}/${prefixOf(cidr)}`) === networkOf(cidr);
+}
+
+/** A plain IPv6 address ("2001:2:0:10::1"), as Node's own parser reads it. */
+export function isIpv6(ip: string): boolean {
+  return isIP(ip) === 6;
 }

@@ -4,16 +4,15 @@
 #   INSTANCE "VI_LAN" MASTER 150     GROUP "G_NAT" BACKUP
 # Instance lines only record the state (read by the exporters' textfile script). Sync-group lines
 # drive the node: conntrackd takes over or hands back, ha-hold keeps forwarded traffic from being
-# answered with RST until the synced state is committed, and in bgp mode the BGP speaker
-# switches between the primary and secondary community. Every step goes to syslog (ha-notify).
+# answered with RST until the synced state is committed, and in bgp mode the node announces the
+# shared IPs as primary (MASTER) or secondary (anything else) through the bgp role's ha-bgp.
+# Every step goes to syslog (ha-notify).
 CONF=${HA_NOTIFY_CONF:-/etc/keepalived/ha-notify.conf}
 HA_VIP_MODE=arp
 HA_STATE_DIR=/run/ha-notify
 HA_HOLD=/usr/local/sbin/ha-hold
 HA_CONNTRACKD=/usr/local/sbin/conntrackd-ha.sh
-ha_bgp_primary() { :; }
-ha_bgp_secondary() { :; }
-ha_bgp_fault() { :; }
+HA_BGP=/usr/local/sbin/ha-bgp
 # shellcheck source=/dev/null
 [ -r "$CONF" ] && . "$CONF"
 
@@ -51,24 +50,31 @@ on_group() {
 			"$HA_HOLD" off
 			released=$?
 		fi
+		# In bgp mode the route servers send the traffic here only once this node announces
+		# as primary: that comes right after the release, before any logging.
+		announced=none
+		if [ "$HA_VIP_MODE" = bgp ]; then
+			"$HA_BGP" primary "VRRP MASTER"
+			announced=$?
+		fi
 		log "group $1 MASTER: taking over"
 		report "$HA_CONNTRACKD commit" "$committed"
 		if [ "$released" = none ]; then log "no $HA_HOLD: traffic not held (off)"; else report "$HA_HOLD off" "$released"; fi
+		[ "$announced" = none ] || report "$HA_BGP primary" "$announced"
 		step "$HA_CONNTRACKD" takeover
-		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_primary
 		log "group $1 MASTER: done"
 		;;
 	BACKUP)
 		log "group $1 BACKUP"
+		[ "$HA_VIP_MODE" = bgp ] && step "$HA_BGP" secondary "VRRP BACKUP"
 		step "$HA_CONNTRACKD" backup
 		hold on
-		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_secondary
 		;;
 	FAULT)
 		log "group $1 FAULT"
+		[ "$HA_VIP_MODE" = bgp ] && step "$HA_BGP" secondary "VRRP FAULT"
 		hold on
 		step "$HA_CONNTRACKD" fault
-		[ "$HA_VIP_MODE" = bgp ] && step ha_bgp_fault
 		;;
 	*)
 		log "group $1 $2"
