@@ -46,8 +46,21 @@ export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
 
 exit codes: 0 success, 1 bad input (nothing changed), 2 a host failed or a gate stopped the run, 4 a host was unreachable`;
 
-function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+/**
+ * Comma-separated words; an option given with nothing in it (`--tags ''`, a variable that expanded
+ * to nothing) is refused: Ansible would read it as no filter at all and run everything.
+ */
+function list(values: string[] | undefined, option: string): string[] {
+  const words = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (values?.length && words.length === 0) throw new UsageError(`${option} is empty: name at least one tag (or leave ${option} out)`);
+  return words;
+}
+
+/** An empty --limit would select every host; it is refused instead (exit 1). */
+export function limitOption(limit: string | undefined): { limit?: string } {
+  if (limit === undefined) return {};
+  if (limit.trim() === '') throw new UsageError('--limit is empty: name hosts or groups (or leave --limit out to mean every host)');
+  return { limit };
 }
 
 export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): PlayArgs | 'help' {
@@ -84,9 +97,9 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     inventories,
     check: v.check ?? false,
     diff: v.diff ?? false,
-    tags: list(v.tags),
-    skipTags: list(v['skip-tags']),
-    ...(v.limit ? { limit: v.limit } : {}),
+    tags: list(v.tags, '--tags'),
+    skipTags: list(v['skip-tags'], '--skip-tags'),
+    ...limitOption(v.limit),
     extraVars: v['extra-vars'] ?? [],
     listHosts: v['list-hosts'] ?? false,
     listTasks: v['list-tasks'] ?? false,

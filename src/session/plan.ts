@@ -1,3 +1,4 @@
+import { InventoryError } from '../inventory/errors.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { loadPlaybook } from '../engine/load.ts';
 import { planPlaybook, type PlayPlan } from '../engine/plan.ts';
@@ -25,6 +26,7 @@ export interface PlannedRun {
 
 /** Opens the inventory with its vault, reads -e and the playbook, and plans: no host is contacted. */
 export async function planFromOptions(r: PlanRequest): Promise<PlannedRun> {
+  if (r.limit !== undefined && r.limit.trim() === '') throw new InventoryError('--limit is empty: name hosts or groups (or leave --limit out to mean every host)');
   const decryptor = lazyDecryptor(r.vaultPasswordFile);
   const inventory = await openInventory(r.inventories, decryptor);
   for (const w of inventory.warnings) r.onWarning?.(w);
@@ -32,7 +34,7 @@ export async function planFromOptions(r: PlanRequest): Promise<PlannedRun> {
   const book = await loadPlaybook(r.playbook);
   const plans = planPlaybook(book, inventory.source, {
     tags: { tags: r.tags ?? [], skipTags: r.skipTags ?? [] },
-    ...(r.limit ? { limit: r.limit } : {}),
+    ...(r.limit !== undefined ? { limit: r.limit } : {}),
     extraVars,
   });
   return { plans, inventory };
