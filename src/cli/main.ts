@@ -18,6 +18,8 @@ async function dispatch(argv: string[]): Promise<number> {
       return (await import('../lab/cli.ts')).labCommand(rest);
     case 'render':
       return renderCommand(rest);
+    case 'inventory':
+      return (await import('./inventory.ts')).inventoryCommand(rest);
     case 'drill':
       return (await import('../drill/cli.ts')).drillCommand(rest);
     case 'reconcile':

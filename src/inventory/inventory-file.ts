@@ -17,6 +17,8 @@ export function newBuilder(): Builder {
   const b: Builder = { hosts: new Map(), groups: new Map() };
   groupEntry(b, 'all', '');
   groupEntry(b, 'ungrouped', '');
+  // First child of all before any file is read, as in Ansible: it leads all's children in listings and `all`'s host order.
+  link(b, 'all', 'ungrouped', '');
   return b;
 }
 
