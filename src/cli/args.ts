@@ -21,6 +21,7 @@ export interface PlayArgs {
   vaultPasswordFile?: string;
   acceptNewHostKeys: boolean;
   knownHosts?: string;
+  sshConfig?: string;
 }
 
 export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
@@ -41,6 +42,7 @@ export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
       --vault-password-file F vault password (an executable file is run); or $TSPLAY_VAULT_PASSWORD_FILE
       --known-hosts FILE      known_hosts to check host keys against (default: inventory's tsplay_known_hosts, else ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record the key of a host seen for the first time
+  -F, --ssh-config FILE       ssh client config instead of ~/.ssh/config and /etc/ssh/ssh_config
   -v, --verbose               more output; shows round trips per host (repeatable)
   -h, --help                  this text
 
@@ -80,6 +82,7 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     'vault-password-file': { type: 'string' },
     'known-hosts': { type: 'string' },
     'accept-new-host-keys': { type: 'boolean' },
+    'ssh-config': { type: 'string', short: 'F' },
     verbose: { type: 'boolean', short: 'v', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
@@ -110,5 +113,6 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     ...(vaultPasswordFile ? { vaultPasswordFile } : {}),
     acceptNewHostKeys: v['accept-new-host-keys'] ?? false,
     ...(v['known-hosts'] ? { knownHosts: v['known-hosts'] } : {}),
+    ...(v['ssh-config'] ? { sshConfig: v['ssh-config'] } : {}),
   };
 }
