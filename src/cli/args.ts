@@ -25,7 +25,7 @@ export interface PlayArgs {
 }
 
 export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
-       ts-play vault|lab|render|inventory|drill|reconcile|demo ... (ts-play COMMAND --help)
+       ts-play exec|copy|fetch|inventory|vault|lab|render|drill|reconcile|demo ... (ts-play COMMAND --help)
 
   -i, --inventory FILE        inventory file (repeatable; default $TSPLAY_INVENTORY or inventory/hosts.yml)
   -l, --limit PATTERN         only these hosts: names, groups, globs, !exclusions, @file

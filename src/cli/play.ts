@@ -35,7 +35,7 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
 
 /** `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection. */
 export async function playCommand(args: PlayArgs): Promise<number> {
-  const { plans, inventory } = await planFromOptions({
+  const { plans, originsOf } = await planFromOptions({
     ...args,
     onWarning: (w) => process.stderr.write(redact(`[WARN] ${escapeControl(w)}\n`)),
   });
@@ -43,9 +43,8 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     process.stdout.write(redact(listing(args, plans)));
     return 0;
   }
-  const origins = (host: string) => inventory.source.hostVars(host).origins;
   const conns = new RunConnections(args);
-  for (const p of plans) conns.prepare(p.hosts, (h) => p.byHost.get(h)!.vars, origins);
+  for (const p of plans) conns.prepare(p.hosts, (h) => p.byHost.get(h)!.vars, originsOf);
   const bus = new EventBus();
   bus.add(createRenderer({ tty: Boolean(process.stdout.isTTY), verbose: args.verbose > 0, diff: args.diff, color: wantsColor(process.stdout), stream: process.stdout, stderr: process.stderr }));
   if (args.json) bus.add(new JsonSink(resolve(args.json)));
@@ -54,7 +53,7 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     check: args.check,
     forks: args.forks,
     sink: bus,
-    connect: (host, vars) => conns.connect(host, vars, origins(host)),
+    connect: (host, vars) => conns.connect(host, vars, originsOf(host)),
   });
   let summary;
   try {

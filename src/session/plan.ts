@@ -22,6 +22,8 @@ export interface PlanRequest {
 export interface PlannedRun {
   plans: PlayPlan[];
   inventory: OpenInventory;
+  /** Where each host's connection variables came from, -e included ("-e" wins as it does in the plan). */
+  originsOf(host: string): Record<string, string>;
 }
 
 /** Opens the inventory with its vault, reads -e and the playbook, and plans: no host is contacted. */
@@ -37,5 +39,6 @@ export async function planFromOptions(r: PlanRequest): Promise<PlannedRun> {
     ...(r.limit !== undefined ? { limit: r.limit } : {}),
     extraVars,
   });
-  return { plans, inventory };
+  const fromE = Object.fromEntries(Object.keys(extraVars).map((k) => [k, '-e']));
+  return { plans, inventory, originsOf: (host) => ({ ...inventory.source.hostVars(host).origins, ...fromE }) };
 }

@@ -6,7 +6,7 @@ import { SshConfig, SshConfigError } from '../../../src/connection/ssh-config.ts
 
 const DIR = join(import.meta.dirname, '../../fixtures/ssh-config');
 // What `ssh -G` resolved from the same file (test/fixtures/ssh-config/record.sh, OpenSSH 9.2).
-const answers = JSON.parse(readFileSync(join(DIR, 'answers.json'), 'utf8')) as Record<string, Record<string, string | string[]>>;
+const answers = JSON.parse(readFileSync(join(DIR, 'answers.json'), 'utf8')) as Record<string, { hostname: string; user: string; port: string; identityfile: string[]; proxyjump?: string }>;
 
 function fixture(): SshConfig {
   // The recording points Include at this folder; so does the copy read here.
@@ -22,7 +22,7 @@ for (const [host, want] of Object.entries(answers)) {
     t.is(c.user, want.user);
     t.is(String(c.port ?? 22), want.port);
     t.deepEqual(c.identityFiles.map((f) => f.replace(homedir(), '~')), want.identityfile);
-    t.is(c.proxyJump === 'none' ? undefined : c.proxyJump, want.proxyjump as string | undefined);
+    t.is(c.proxyJump === 'none' ? undefined : c.proxyJump, want.proxyjump);
   });
 }
 
