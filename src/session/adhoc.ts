@@ -1,4 +1,4 @@
-import { InventoryError } from '../inventory/errors.ts';
+import { refuseEmptyLimit } from './plan.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { openInventory, type OpenInventory } from './inventory-source.ts';
 import { RunConnections, type ConnectOptions } from './connect.ts';
@@ -30,7 +30,7 @@ export interface AdhocHosts {
  * matching nothing, a bad port, a bad jump host) is bad input before the first connection.
  */
 export async function openAdhoc(r: AdhocRequest): Promise<AdhocHosts> {
-  if (r.limit !== undefined && r.limit.trim() === '') throw new InventoryError('--limit is empty: name hosts or groups (or leave --limit out to mean every host)');
+  refuseEmptyLimit(r.limit);
   const decryptor = lazyDecryptor(r.vaultPasswordFile);
   const inventory = await openInventory(r.inventories, decryptor);
   for (const w of inventory.warnings) r.onWarning?.(w);

@@ -26,9 +26,14 @@ export interface PlannedRun {
   originsOf(host: string): Record<string, string>;
 }
 
+/** An empty --limit would mean every host to Ansible; here it is bad input. */
+export function refuseEmptyLimit(limit: string | undefined): void {
+  if (limit !== undefined && limit.trim() === '') throw new InventoryError('--limit is empty: name hosts or groups (or leave --limit out to mean every host)');
+}
+
 /** Opens the inventory with its vault, reads -e and the playbook, and plans: no host is contacted. */
 export async function planFromOptions(r: PlanRequest): Promise<PlannedRun> {
-  if (r.limit !== undefined && r.limit.trim() === '') throw new InventoryError('--limit is empty: name hosts or groups (or leave --limit out to mean every host)');
+  refuseEmptyLimit(r.limit);
   const decryptor = lazyDecryptor(r.vaultPasswordFile);
   const inventory = await openInventory(r.inventories, decryptor);
   for (const w of inventory.warnings) r.onWarning?.(w);
