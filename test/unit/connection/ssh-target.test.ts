@@ -58,3 +58,15 @@ test('an invalid port or an empty host is bad input naming the host and where it
   t.throws(() => sshTarget('gw1', { ansible_ssh_common_args: '-J bastion:x' }, { ansible_ssh_common_args: '-e' }, base), { message: /gw1: ansible_ssh_common_args \(-e\) \(-J\): jump host 'bastion:x': bad port 'x'/ });
   t.like(sshTarget('gw1', { ansible_port: '2200' }, {}, base), { port: 2200 });
 });
+
+test('the lab\'s bastion inventory reaches the gateways at their inner address through the bastion, with the lab key', async (t) => {
+  const { openInventory } = await import('../../../src/session/inventory-source.ts');
+  const { lazyDecryptor } = await import('../../../src/session/vault-password.ts');
+  const inv = await openInventory(['inventory/lab.yml', 'inventory/lab-bastion.yml'], lazyDecryptor(undefined));
+  const hv = inv.source.hostVars('gw2');
+  const target = sshTarget('gw2', hv.vars, hv.origins, { acceptNewHostKeys: false });
+  t.like(target, { address: '198.18.3.12', port: 22, user: 'root' });
+  t.deepEqual(target.jumps, [{ name: 'root@198.18.0.5', address: '198.18.0.5', port: 22, user: 'root', privateKeyFile: join(process.cwd(), '.lab/id_ed25519'), identityFiles: [] }]);
+  t.deepEqual(hv.vars.mgmt_allow, ['198.18.0.0/24', '198.18.3.0/24']);
+  t.is(sshTarget('monitor', inv.source.hostVars('monitor').vars, {}, { acceptNewHostKeys: false }).jumps, undefined);
+});
