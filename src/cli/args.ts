@@ -21,10 +21,11 @@ export interface PlayArgs {
   vaultPasswordFile?: string;
   acceptNewHostKeys: boolean;
   knownHosts?: string;
+  sshConfig?: string;
 }
 
 export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
-       ts-play vault|lab|render|drill|reconcile|demo ... (ts-play COMMAND --help)
+       ts-play exec|copy|fetch|inventory|vault|lab|render|drill|reconcile|demo ... (ts-play COMMAND --help)
 
   -i, --inventory FILE        inventory file (repeatable; default $TSPLAY_INVENTORY or inventory/hosts.yml)
   -l, --limit PATTERN         only these hosts: names, groups, globs, !exclusions, @file
@@ -41,13 +42,27 @@ export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
       --vault-password-file F vault password (an executable file is run); or $TSPLAY_VAULT_PASSWORD_FILE
       --known-hosts FILE      known_hosts to check host keys against (default: inventory's tsplay_known_hosts, else ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record the key of a host seen for the first time
+  -F, --ssh-config FILE       ssh client config instead of ~/.ssh/config and /etc/ssh/ssh_config
   -v, --verbose               more output; shows round trips per host (repeatable)
   -h, --help                  this text
 
 exit codes: 0 success, 1 bad input (nothing changed), 2 a host failed or a gate stopped the run, 4 a host was unreachable`;
 
-function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+/**
+ * Comma-separated words; an option given with nothing in it (`--tags ''`, a variable that expanded
+ * to nothing) is refused: Ansible would read it as no filter at all and run everything.
+ */
+function list(values: string[] | undefined, option: string): string[] {
+  const words = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (values?.length && words.length === 0) throw new UsageError(`${option} is empty: name at least one tag (or leave ${option} out)`);
+  return words;
+}
+
+/** An empty --limit would select every host; it is refused instead (exit 1). */
+export function limitOption(limit: string | undefined): { limit?: string } {
+  if (limit === undefined) return {};
+  if (limit.trim() === '') throw new UsageError('--limit is empty: name hosts or groups (or leave --limit out to mean every host)');
+  return { limit };
 }
 
 export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): PlayArgs | 'help' {
@@ -67,6 +82,7 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     'vault-password-file': { type: 'string' },
     'known-hosts': { type: 'string' },
     'accept-new-host-keys': { type: 'boolean' },
+    'ssh-config': { type: 'string', short: 'F' },
     verbose: { type: 'boolean', short: 'v', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
@@ -84,9 +100,9 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     inventories,
     check: v.check ?? false,
     diff: v.diff ?? false,
-    tags: list(v.tags),
-    skipTags: list(v['skip-tags']),
-    ...(v.limit ? { limit: v.limit } : {}),
+    tags: list(v.tags, '--tags'),
+    skipTags: list(v['skip-tags'], '--skip-tags'),
+    ...limitOption(v.limit),
     extraVars: v['extra-vars'] ?? [],
     listHosts: v['list-hosts'] ?? false,
     listTasks: v['list-tasks'] ?? false,
@@ -97,5 +113,6 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     ...(vaultPasswordFile ? { vaultPasswordFile } : {}),
     acceptNewHostKeys: v['accept-new-host-keys'] ?? false,
     ...(v['known-hosts'] ? { knownHosts: v['known-hosts'] } : {}),
+    ...(v['ssh-config'] ? { sshConfig: v['ssh-config'] } : {}),
   };
 }

@@ -18,6 +18,14 @@ async function dispatch(argv: string[]): Promise<number> {
       return (await import('../lab/cli.ts')).labCommand(rest);
     case 'render':
       return renderCommand(rest);
+    case 'exec':
+      return (await import('./exec.ts')).execCommand(rest);
+    case 'copy':
+      return (await import('./transfer.ts')).copyCommand(rest);
+    case 'fetch':
+      return (await import('./transfer.ts')).fetchCommand(rest);
+    case 'inventory':
+      return (await import('./inventory.ts')).inventoryCommand(rest);
     case 'drill':
       return (await import('../drill/cli.ts')).drillCommand(rest);
     case 'reconcile':

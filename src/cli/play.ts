@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { PlayArgs } from './args.ts';
-import { sshConnect, sshTarget } from '../session/connect.ts';
+import { RunConnections } from '../session/connect.ts';
 import type { PlayPlan } from '../engine/plan.ts';
 import { planFromOptions } from '../session/plan.ts';
 import { Runner } from '../engine/runner.ts';
@@ -35,7 +35,7 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
 
 /** `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection. */
 export async function playCommand(args: PlayArgs): Promise<number> {
-  const { plans, inventory } = await planFromOptions({
+  const { plans, originsOf } = await planFromOptions({
     ...args,
     onWarning: (w) => process.stderr.write(redact(`[WARN] ${escapeControl(w)}\n`)),
   });
@@ -43,6 +43,8 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     process.stdout.write(redact(listing(args, plans)));
     return 0;
   }
+  const conns = new RunConnections(args);
+  for (const p of plans) conns.prepare(p.hosts, (h) => p.byHost.get(h)!.vars, originsOf);
   const bus = new EventBus();
   bus.add(createRenderer({ tty: Boolean(process.stdout.isTTY), verbose: args.verbose > 0, diff: args.diff, color: wantsColor(process.stdout), stream: process.stdout, stderr: process.stderr }));
   if (args.json) bus.add(new JsonSink(resolve(args.json)));
@@ -51,13 +53,13 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     check: args.check,
     forks: args.forks,
     sink: bus,
-    connect: (host, vars) =>
-      sshConnect(sshTarget(host, vars, inventory.source.hostVars(host).origins, { acceptNewHostKeys: args.acceptNewHostKeys, ...(args.knownHosts ? { knownHosts: args.knownHosts } : {}) })),
+    connect: (host, vars) => conns.connect(host, vars, originsOf(host)),
   });
   let summary;
   try {
     summary = await runner.run(plans);
   } finally {
+    await conns.close();
     // Flushes what the terminal view held back and writes --json even when the run throws.
     await bus.close();
   }

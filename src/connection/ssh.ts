@@ -1,65 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { UnreachableError } from './types.ts';
 import { quoteArgv } from './quote.ts';
-import { appendKnownHost, keyBlobType, lookupKnownHosts } from './known-hosts.ts';
+import { KEEPALIVE_COUNT, KEEPALIVE_MS, sshLogin, type HostKeyPolicy, type SshEndpoint } from './ssh-login.ts';
+import { JumpPool } from './jump-pool.ts';
 
-export interface SshTarget {
-  /** Inventory name, used in messages. */
-  name: string;
-  address: string;
-  port: number;
-  user: string;
-  privateKeyFile?: string;
-  knownHostsFile: string;
-  /** Trust and record a host key on first contact; a changed key is still refused. */
-  acceptNewHostKeys: boolean;
+export type { HostKeyPolicy, SshEndpoint } from './ssh-login.ts';
+
+export interface SshTarget extends SshEndpoint, HostKeyPolicy {
   /** Run commands through `sudo -n` (the user is not root). */
   become: boolean;
-  connectTimeoutMs?: number;
+  /** Jump hosts, the first connected first (ProxyJump `a,b`); each one's host key is checked. */
+  jumps?: SshEndpoint[];
+  /** Shares jump connections between the hosts behind them; without it, each connection opens its own. */
+  jumpPool?: JumpPool;
 }
-
-/** Decides whether a presented host key is acceptable, and why not. */
-function makeVerifier(t: SshTarget, rejection: { reason?: string }) {
-  return (blob: Buffer): boolean => {
-    const type = keyBlobType(blob);
-    const key = blob.toString('base64');
-    const known = lookupKnownHosts(t.knownHostsFile, t.address, t.port);
-    if (known.some((k) => k.revoked && k.key === key)) {
-      rejection.reason = `host key is marked @revoked in ${t.knownHostsFile}`;
-      return false;
-    }
-    const trusted = known.filter((k) => !k.revoked);
-    if (trusted.some((k) => k.type === type && k.key === key)) return true;
-    if (trusted.length > 0) {
-      const lines = trusted.map((k) => k.line).join(', ');
-      rejection.reason = `host key (${type}) does not match ${t.knownHostsFile} line ${lines}: refusing (possible man-in-the-middle)`;
-      return false;
-    }
-    if (t.acceptNewHostKeys) {
-      appendKnownHost(t.knownHostsFile, t.address, t.port, type, key);
-      return true;
-    }
-    rejection.reason = `no host key for ${t.address} in ${t.knownHostsFile} (first contact: pass --accept-new-host-keys)`;
-    return false;
-  };
-}
-
-// A dead host (power loss: no RST ever comes) is noticed within 15 s; shorter windows misfired
-// on a loaded machine whose sshd answered late without being gone.
-const KEEPALIVE_MS = 3000;
-const KEEPALIVE_COUNT = 5;
 
 export class SshConnection implements Connection {
   roundTrips = 0;
   /** Commands that completed: none yet means the session has not started answering. */
   private answered = 0;
   private closed = false;
+  private released = false;
   private constructor(
     private readonly target: SshTarget,
     private readonly ssh: NodeSSH,
+    private readonly release: () => void,
   ) {}
 
   get host(): string {
@@ -67,27 +34,26 @@ export class SshConnection implements Connection {
   }
 
   static async open(t: SshTarget): Promise<SshConnection> {
-    const ssh = new NodeSSH();
-    const rejection: { reason?: string } = {};
-    const knownTypes = [...new Set(lookupKnownHosts(t.knownHostsFile, t.address, t.port).filter((k) => !k.revoked).map((k) => k.type))];
-    try {
-      await ssh.connect({
-        host: t.address,
-        port: t.port,
-        username: t.user,
-        ...(t.privateKeyFile ? { privateKey: readFileSync(t.privateKeyFile, 'utf8') } : { agent: process.env.SSH_AUTH_SOCK }),
-        readyTimeout: t.connectTimeoutMs ?? 10_000,
-        keepaliveInterval: KEEPALIVE_MS,
-        keepaliveCountMax: KEEPALIVE_COUNT,
-        hostVerifier: makeVerifier(t, rejection),
-        // Ask for the key types known_hosts holds, as OpenSSH does, so a host with several keys is verified against the one we know.
-        ...(knownTypes.length ? { algorithms: { serverHostKey: knownTypes as never } } : {}),
-      });
-    } catch (e) {
-      ssh.dispose();
-      throw new UnreachableError(t.name, rejection.reason ?? `ssh ${t.user}@${t.address}:${t.port}: ${(e as Error).message}`);
+    let tunnel: { stream: Duplex; release: () => void } | undefined;
+    if (t.jumps?.length) {
+      const pool = t.jumpPool ?? new JumpPool();
+      try {
+        tunnel = await pool.tunnel(t.jumps, t, t.address, t.port);
+      } catch (e) {
+        throw new UnreachableError(t.name, (e as Error).message);
+      } finally {
+        if (!t.jumpPool) pool.closeWhenUnused();
+      }
     }
-    const conn = new SshConnection(t, ssh);
+    let ssh: NodeSSH;
+    try {
+      ssh = await sshLogin(t, t, tunnel?.stream);
+    } catch (e) {
+      tunnel?.release();
+      const via = t.jumps?.length ? ` (through ${t.jumps.map((j) => j.name).join(', ')})` : '';
+      throw new UnreachableError(t.name, `${(e as Error).message}${via}`);
+    }
+    const conn = new SshConnection(t, ssh, tunnel?.release ?? (() => undefined));
     ssh.connection?.on('close', () => {
       conn.closed = true;
     });
@@ -149,5 +115,9 @@ export class SshConnection implements Connection {
   async close(): Promise<void> {
     this.closed = true;
     this.ssh.dispose();
+    if (!this.released) {
+      this.released = true;
+      this.release();
+    }
   }
 }

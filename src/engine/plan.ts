@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { renderTemplate, templatePath } from './template.ts';
 import { selected, unknownTags, type TagFilter } from './tags.ts';
 import { TsPlayError } from '../base/errors.ts';
+import { UndeclaredVars } from './undeclared.ts';
 
 /** What planning needs from an inventory: kept narrow so the engine does not depend on how inventories load. */
 export interface InventorySource {
@@ -108,14 +109,21 @@ export function planPlaybook(book: Playbook, inv: InventorySource, opts: PlanOpt
   const seenTags = new Set<string>();
   const limited = opts.limit ? new Set(attempt(problems, () => inv.select(opts.limit!, '--limit')) ?? []) : null;
   const plans: PlayPlan[] = [];
+  const undeclared = new UndeclaredVars(book);
+  const allRoles = [...new Set(book.plays.flatMap((p) => p.roles.map((u) => u.def.name)))];
+  problems.push(...undeclared.check(opts.extraVars, () => '-e', allRoles));
   for (const play of book.plays) {
     // Role-level tags count as known even when --limit leaves the play no host.
     for (const use of play.roles) roleTags(use, play).forEach((t) => seenTags.add(t));
+    // The play's own variables are checked whether or not --limit leaves it a host.
+    const playRoles = play.roles.map((u) => u.def.name);
+    problems.push(...undeclared.check(play.vars ?? {}, () => `play "${play.name}" vars`, playRoles));
     const matched = attempt(problems, () => inv.select(play.hosts, `hosts of play "${play.name}"`)) ?? [];
     const hosts = limited ? matched.filter((h) => limited.has(h)) : matched;
     const byHost = new Map<string, HostPlan>();
     for (const host of hosts) {
-      const { vars: invVars } = inv.hostVars(host);
+      const { vars: invVars, origins } = inv.hostVars(host);
+      problems.push(...undeclared.check(invVars, (k) => origins[k], playRoles));
       const all = { ...invVars, ...(play.vars ?? {}), ...opts.extraVars };
       const view: HostView = { name: host, groups: inv.groupsOf(host), vars: all };
       const roles: PlannedRole[] = [];

@@ -4,14 +4,23 @@ import type { GroupEntry } from './types.ts';
 
 const DEFAULT_PRIORITY = 1;
 
-function priority(g: GroupEntry): number {
-  const v = g.fileVars['ansible_group_priority'] ?? g.vars['ansible_group_priority'];
-  return typeof v === 'number' ? v : DEFAULT_PRIORITY;
+/**
+ * Ansible reads ansible_group_priority only where the inventory itself sets a group's variable
+ * (it becomes the group's priority, not a variable); in group_vars/ files it is an ordinary
+ * variable that orders nothing. It orders variable precedence between groups of one depth and
+ * never the hosts of a pattern.
+ */
+export function groupPriority(g: GroupEntry): number {
+  const v = g.vars['ansible_group_priority'];
+  if (v === undefined) return DEFAULT_PRIORITY;
+  const n = typeof v === 'string' && /^\s*[-+]?\d+\s*$/.test(v) ? Number(v) : typeof v === 'number' ? Math.trunc(v) : NaN;
+  if (!Number.isFinite(n)) throw new InventoryError(`${g.origins['ansible_group_priority'] || g.where}: ansible_group_priority of group '${g.name}' must be a whole number, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 /** Ansible's group order: shallow before deep, then ansible_group_priority, then name. */
 export function compareGroups(a: GroupEntry, b: GroupEntry): number {
-  return a.depth - b.depth || priority(a) - priority(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return a.depth - b.depth || groupPriority(a) - groupPriority(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 }
 
 /**

@@ -17,6 +17,8 @@ export function newBuilder(): Builder {
   const b: Builder = { hosts: new Map(), groups: new Map() };
   groupEntry(b, 'all', '');
   groupEntry(b, 'ungrouped', '');
+  // First child of all before any file is read, as in Ansible: it leads all's children in listings and `all`'s host order.
+  link(b, 'all', 'ungrouped', '');
   return b;
 }
 
@@ -55,12 +57,19 @@ export function addInventoryFile(b: Builder, src: YamlSource): void {
       parseGroup(b, src, 'all', e.value, null, e.where, 0);
       continue;
     }
-    if (GROUP_KEYS.has(e.key)) {
-      throw new InventoryError(`${e.where}: unknown top-level key '${e.key}': hosts, vars and children go under 'all:'`);
+    // As in Ansible, every top-level key is a group, a child of all: even one named `hosts`, `vars`
+    // or `children`, when its value is shaped like a group. Anything else is a mistake (most often
+    // hosts or vars meant to sit under 'all:'), which Ansible would skip with a warning.
+    const misplaced = new InventoryError(`${e.where}: unknown top-level key '${e.key}': hosts, vars and children go under 'all:'`);
+    let map: unknown;
+    try {
+      map = asMap(src, e.value, e.where, `unknown top-level key '${e.key}' (an inventory starts with 'all:')`);
+    } catch (err) {
+      throw GROUP_KEYS.has(e.key) ? misplaced : err;
     }
-    // As in Ansible, a top-level group is a child of all; anything not shaped like a group is a mistake.
-    const keys = entries(src, asMap(src, e.value, e.where, `unknown top-level key '${e.key}' (an inventory starts with 'all:')`));
+    const keys = entries(src, map);
     if (e.key !== 'ungrouped' && (keys.length === 0 || keys.some((k) => !GROUP_KEYS.has(k.key)))) {
+      if (GROUP_KEYS.has(e.key)) throw misplaced;
       throw new InventoryError(`${e.where}: unknown top-level key '${e.key}' (an inventory starts with 'all:'; a group holds hosts, vars or children)`);
     }
     parseGroup(b, src, e.key, e.value, 'all', e.where, 0);

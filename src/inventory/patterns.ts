@@ -1,129 +1,126 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { displayPath, InventoryError } from './errors.ts';
+import { globToRegExp, orderParts, pythonMatchRegExp, splitPattern, splitSubscript, type Subscript } from './pattern-split.ts';
 import type { Inventory } from './types.ts';
 
+export { splitPattern } from './pattern-split.ts';
+
 /**
- * Splits a host pattern as Ansible does: on `,` or `:`, except a `:` inside brackets
- * (`gateways[0:1]`). A whole pattern that names a host is kept whole.
+ * A group's hosts in Ansible's order: its own hosts, then its children's, then theirs (breadth
+ * first, each level in the order the groups were declared), each host once. This order decides
+ * `group[0]` and the order a play runs in. Where a level holds several groups with children,
+ * Ansible walks a Python set (an order that changes between runs); declaration order is the
+ * stable choice here.
  */
-export function splitPattern(inv: Inventory, pattern: string): string[] {
-  const text = pattern.trim();
-  if (inv.hosts.has(text) || inv.groups.has(text)) return [text];
-  const parts: string[] = [];
-  let cur = '';
-  let depth = 0;
-  for (const ch of text) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth = Math.max(0, depth - 1);
-    if ((ch === ',' || ch === ':') && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
-    }
-  }
-  parts.push(cur);
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*') re += '.*';
-    else if (ch === '?') re += '.';
-    else if (ch === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) {
-        re += '\\[';
-        continue;
+export function groupHosts(inv: Inventory, group: string): string[] {
+  const seen = new Set<string>([group]);
+  const ordered: string[] = [group];
+  let level = [group];
+  while (level.length) {
+    const next: string[] = [];
+    for (const g of level) {
+      for (const c of inv.groups.get(g)?.children ?? []) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        ordered.push(c);
+        next.push(c);
       }
-      let body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-      if (body.startsWith('!')) body = '^' + body.slice(1);
-      re += `[${body}]`;
-      i = end;
-    } else re += ch.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-function hostsOfGroup(inv: Inventory, group: string): string[] {
-  return [...inv.hosts.values()].filter((h) => h.groups.includes(group)).map((h) => h.name);
-}
-
-/** Hosts one pattern part names, or null when it names nothing at all. */
-function matchPart(inv: Inventory, part: string): string[] | null {
-  if (part === 'all' || part === '*') return [...inv.hosts.keys()];
-  if (inv.groups.has(part)) return hostsOfGroup(inv, part);
-  if (inv.hosts.has(part)) return [part];
-
-  // Ansible's subscripts: gateways[0], gateways[-1], gateways[0:1] (inclusive), in inventory order.
-  const sub = /^(.+)\[(-?\d+)(?::(-?\d*))?\]$/.exec(part);
-  if (sub && inv.groups.has(sub[1]!)) {
-    const hosts = sortByOrder(inv, hostsOfGroup(inv, sub[1]!));
-    const at = (n: number) => (n < 0 ? hosts.length + n : n);
-    const from = at(Number(sub[2]));
-    const to = sub[3] === undefined ? from : sub[3] === '' ? hosts.length - 1 : at(Number(sub[3]));
-    const picked = hosts.slice(from, to + 1);
-    return picked.length ? picked : null;
-  }
-
-  let re: RegExp;
-  if (part.startsWith('~')) {
-    try {
-      re = new RegExp(part.slice(1));
-    } catch (e) {
-      throw new InventoryError(`bad regular expression in host pattern '${part}': ${(e as Error).message}`);
     }
-  } else if (/[*?[]/.test(part)) {
-    re = globToRegExp(part);
-  } else {
-    return null;
+    level = next;
   }
-  const found = new Set<string>();
-  for (const h of inv.hosts.keys()) if (re.test(h)) found.add(h);
-  for (const g of inv.groups.keys()) if (re.test(g)) for (const h of hostsOfGroup(inv, g)) found.add(h);
-  return found.size ? [...found] : null;
+  const hosts = new Set<string>();
+  for (const g of ordered) for (const h of inv.groups.get(g)!.hosts) hosts.add(h);
+  return [...hosts];
 }
 
-function sortByOrder(inv: Inventory, hosts: Iterable<string>): string[] {
-  return [...hosts].sort((a, b) => inv.hosts.get(a)!.order - inv.hosts.get(b)!.order);
+function compile(expr: string): RegExp {
+  try {
+    return expr.startsWith('~') ? pythonMatchRegExp(expr.slice(1)) : globToRegExp(expr);
+  } catch (e) {
+    throw new InventoryError(`bad regular expression in host pattern '${expr}': ${(e as Error).message}`);
+  }
+}
+
+/** Ansible's `_enumerate_matches`: matching groups' hosts, then (for a glob or regex, or when no group matched) matching hosts. */
+function enumerate(inv: Inventory, expr: string): string[] | null {
+  const re = compile(expr);
+  const groups = [...inv.groups.keys()].filter((g) => re.test(g));
+  const out = groups.flatMap((g) => groupHosts(inv, g));
+  if (groups.length === 0 || expr.startsWith('~') || /[.?*[]/.test(expr)) {
+    out.push(...[...inv.hosts.keys()].filter((h) => re.test(h)));
+  }
+  return out.length || groups.length ? out : null;
+}
+
+function applySubscript(hosts: string[], s: Subscript, part: string): string[] {
+  if (s.end === undefined) {
+    const at = s.start < 0 ? hosts.length + s.start : s.start;
+    if (at < 0 || at >= hosts.length) throw new InventoryError(`no host matches the subscripted pattern '${part}' (it has ${hosts.length})`);
+    return [hosts[at]!];
+  }
+  const end = s.end === -1 ? hosts.length - 1 : s.end;
+  return hosts.slice(s.start, end + 1);
 }
 
 /**
- * The hosts a pattern selects, in inventory order. Parts join with `:` or `,`; a part is a host,
- * a group, `all`/`*`, a glob, `~regex` or `group[i:j]`; `&part` intersects and `!part` excludes
- * (applied after the plain parts, whatever their position, as in Ansible). A part that matches
- * nothing is an error, so a typo never silently shrinks a rollout; `label` says where the pattern
- * came from ("--limit", "play 'gateways' hosts"). A whole pattern `@file` reads one pattern per line
- * from that file (relative to opts.cwd), like Ansible's `--limit @site.retry`.
+ * Hosts one part names, or null when it names nothing. Unlike Ansible, which warns and goes on,
+ * a part naming nothing is an error, so a typo never silently shrinks (or, under `!`, widens) a run.
+ */
+function matchPart(inv: Inventory, part: string): string[] | null {
+  const { expr, subscript } = splitSubscript(part);
+  const hosts = enumerate(inv, expr);
+  if (hosts === null || !subscript) return hosts;
+  const picked = applySubscript(hosts, subscript, part);
+  return picked.length ? picked : null;
+}
+
+/** Ansible's `_evaluate_patterns`: regular parts add in order, `&` keeps, `!` drops; the result keeps the order hosts were added in. */
+function evaluate(inv: Inventory, parts: string[], label: string): string[] {
+  let hosts: string[] = [];
+  for (const p of orderParts(parts)) {
+    if (inv.hosts.has(p)) {
+      if (!hosts.includes(p)) hosts.push(p);
+      continue;
+    }
+    const bare = p[0] === '!' || p[0] === '&' ? p.slice(1).trim() : p;
+    const found = matchPart(inv, bare);
+    if (found === null) throw new InventoryError(`no host or group matches '${bare}' (in ${label})`);
+    if (p[0] === '!') {
+      const drop = new Set(found);
+      hosts = hosts.filter((h) => !drop.has(h));
+    } else if (p[0] === '&') {
+      const keep = new Set(found);
+      hosts = hosts.filter((h) => keep.has(h));
+    } else {
+      const have = new Set(hosts);
+      for (const h of found) if (!have.has(h)) (have.add(h), hosts.push(h));
+    }
+  }
+  return hosts;
+}
+
+/**
+ * The hosts a pattern selects, in Ansible's order (the order the parts add them; a group's hosts
+ * as groupHosts orders them). Parts split as Ansible splits them (pattern-split.ts); a part is a
+ * host, a group, `all`/`*`, a glob, `~regex` (matched from the start of the name) or
+ * `expr[i]`/`expr[i:j]`; `&part` intersects and `!part` excludes, after the plain parts whatever
+ * their position. `label` says where the pattern came from ("--limit", "play 'gateways' hosts").
+ * A part `@file` reads one pattern per line from that file (relative to opts.cwd), like Ansible's
+ * `--limit @site.retry`.
  */
 export function selectHosts(inv: Inventory, pattern: string, label = 'host pattern', opts: { cwd?: string } = {}): string[] {
-  if (pattern.trim().startsWith('@')) return selectFromFile(inv, pattern.trim(), opts.cwd ?? process.cwd());
-  const parts = splitPattern(inv, pattern);
+  const parts: string[] = [];
+  for (const p of splitPattern(pattern)) {
+    if (p.startsWith('@')) parts.push(...patternsFromFile(inv, p, opts.cwd ?? process.cwd()));
+    else parts.push(p);
+  }
   if (parts.length === 0) throw new InventoryError(`empty host pattern (in ${label})`);
-  const resolvePart = (p: string): Set<string> => {
-    const hosts = matchPart(inv, p);
-    if (hosts === null) throw new InventoryError(`no host or group matches '${p}' (in ${label})`);
-    return new Set(hosts);
-  };
-  const plain = parts.filter((p) => !p.startsWith('!') && !p.startsWith('&'));
-  let selected = new Set<string>();
-  if (plain.length === 0) selected = new Set(inv.hosts.keys());
-  for (const p of plain) for (const h of resolvePart(p)) selected.add(h);
-  for (const p of parts.filter((q) => q.startsWith('&'))) {
-    const keep = resolvePart(p.slice(1).trim());
-    selected = new Set([...selected].filter((h) => keep.has(h)));
-  }
-  for (const p of parts.filter((q) => q.startsWith('!'))) {
-    for (const h of resolvePart(p.slice(1).trim())) selected.delete(h);
-  }
-  return sortByOrder(inv, selected);
+  return evaluate(inv, parts, label);
 }
 
-/** The hosts an `@file` names: one pattern per line (an Ansible retry file); blank lines and `#` comments skipped. */
-function selectFromFile(inv: Inventory, ref: string, cwd: string): string[] {
+/** The lines of an `@file` (an Ansible retry file), each checked to name something; blank lines and `#` comments skipped. */
+function patternsFromFile(inv: Inventory, ref: string, cwd: string): string[] {
   const abs = resolve(cwd, ref.slice(1));
   const file = displayPath(abs, cwd);
   let text: string;
@@ -132,13 +129,14 @@ function selectFromFile(inv: Inventory, ref: string, cwd: string): string[] {
   } catch {
     throw new InventoryError(`limit file not found: ${file} (in --limit)`);
   }
-  const found = new Set<string>();
+  const out: string[] = [];
   text.split('\n').forEach((line, i) => {
     const p = line.trim();
     if (p === '' || p.startsWith('#')) return;
-    for (const h of selectHosts(inv, p, `--limit ${file}:${i + 1}`)) found.add(h);
+    evaluate(inv, [p], `--limit ${file}:${i + 1}`);
+    out.push(p);
   });
-  return sortByOrder(inv, found);
+  return out;
 }
 
 /**

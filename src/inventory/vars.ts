@@ -53,13 +53,20 @@ export function mergeLayers(layers: VarLayer[]): MergedVars {
   return { vars, origins };
 }
 
+/** Set in the inventory, ansible_group_priority is the group's priority (graph.ts), not a variable, as in Ansible. */
+function withoutPriority(vars: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.prototype.hasOwnProperty.call(vars, 'ansible_group_priority')) return vars;
+  const { ansible_group_priority: _, ...rest } = vars;
+  return rest;
+}
+
 /** The inventory's layers for one host (2-7 above), lowest first. */
 export function inventoryLayers(inv: Inventory, host: string): VarLayer[] {
   const h = inv.hosts.get(host);
   if (!h) throw new InventoryError(`unknown host '${host}'`);
   const groups = h.groups.map((g) => inv.groups.get(g)!);
   return [
-    ...groups.map((g) => ({ label: `group ${g.name} vars`, vars: g.vars, origins: g.origins })),
+    ...groups.map((g) => ({ label: `group ${g.name} vars`, vars: withoutPriority(g.vars), origins: g.origins })),
     ...groups.map((g) => ({ label: `group_vars/${g.name}`, vars: g.fileVars, origins: g.fileOrigins })),
     { label: `host ${h.name} vars`, vars: h.vars, origins: h.origins },
     { label: `host_vars/${h.name}`, vars: h.fileVars, origins: h.fileOrigins },

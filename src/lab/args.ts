@@ -3,7 +3,7 @@ import type { Iface } from './topology.ts';
 
 export type LabArgs =
   | { verb: 'help' }
-  | { verb: 'up'; light?: number }
+  | { verb: 'up'; light?: number; bastion?: boolean }
   | { verb: 'down' }
   | { verb: 'status'; json: boolean }
   | { verb: 'exec'; host: string; argv: string[] }
@@ -13,7 +13,8 @@ export type LabArgs =
   | { verb: 'kill'; host: string };
 
 export const LAB_USAGE = `usage: ts-play lab <verb>
-  up [--light N]            build or repair the lab (N light nodes node01.., 0..100)
+  up [--light N] [--bastion] build or repair the lab (N light nodes node01.., 0..100; --bastion: gateways
+                            also behind a bastion, inventory/lab-bastion.yml; lasts until down)
   down                      remove everything the lab made (keeps the image cache)
   status [--json]           hosts, addresses, sshd, who holds the VIPs
   exec HOST -- CMD...       run CMD inside HOST, exit with its code
@@ -39,12 +40,15 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
     case '--help':
       return { verb: 'help' };
     case 'up': {
-      if (rest.length === 0) return { verb: 'up' };
-      const v = rest[0] === '--light' ? rest[1] : rest[0]?.startsWith('--light=') ? rest[0].slice(8) : undefined;
+      const bastion = rest.includes('--bastion');
+      const words = rest.filter((w) => w !== '--bastion');
+      const base = { verb: 'up' as const, ...(bastion ? { bastion: true } : {}) };
+      if (words.length === 0) return base;
+      const v = words[0] === '--light' ? words[1] : words[0]?.startsWith('--light=') ? words[0].slice(8) : undefined;
       const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
-      const used = rest[0] === '--light' ? 2 : 1;
-      if (Number.isNaN(n) || n > 100 || rest.length !== used) throw new UsageError('up takes only --light N (N from 0 to 100)');
-      return { verb: 'up', light: n };
+      const used = words[0] === '--light' ? 2 : 1;
+      if (Number.isNaN(n) || n > 100 || words.length !== used) throw new UsageError('up takes only --light N (N from 0 to 100) and --bastion');
+      return { ...base, light: n };
     }
     case 'down':
       if (rest.length) throw new UsageError('down takes no arguments');

@@ -34,7 +34,7 @@ export async function labCommand(argv: string[]): Promise<number> {
         return 0;
       case 'up': {
         const t0 = Date.now();
-        const hosts = await labUp({ light: args.light, log: say });
+        const hosts = await labUp({ light: args.light, ...(args.bastion ? { bastion: true } : {}), log: say });
         say(`${hosts.length} hosts up in ${((Date.now() - t0) / 1000).toFixed(1)} s (inventory/lab.yml)`);
         return 0;
       }

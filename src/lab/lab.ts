@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { withLabLock } from './lock.ts';
 import { readPulled, withCable, writePulled } from './cables.ts';
@@ -13,14 +13,21 @@ import {
   ensureFabric, ensureHostNet, ensureMgmtBridge, hostAddrs, nsExists, removeAllNet, resetHostNet, setCable,
 } from './netns.ts';
 import { ensureOverlay, removeOverlay } from './overlay.ts';
-import { LIGHT_INVENTORY, RUN_DIR, STATE_DIR, logFile } from './paths.ts';
+import { BASTION_MARK, LIGHT_INVENTORY, RUN_DIR, STATE_DIR, logFile } from './paths.ts';
 import { LabError, must, run } from './run.ts';
 import { ensureClientKey, knownHostsLine, writeKnownHosts } from './ssh-keys.ts';
 import {
   type HostSpec, type Iface, LAB, findHost, ifaces, labHosts, lightHost, mgmtIp, mgmtPeer, nsName,
 } from './topology.ts';
 
+/** Bastion mode lasts from `up --bastion` to `down`. */
+export function bastionMode(): boolean {
+  return existsSync(BASTION_MARK);
+}
+
 export interface UpOptions {
+  /** Bastion mode: a bastion host and the gateways' second management segment behind it (topology.ts BASTION). */
+  bastion?: boolean;
   /** Exactly this many light nodes (extra ones are removed); unset keeps the light nodes there are. */
   light?: number;
   log?: (msg: string) => void;
@@ -35,14 +42,14 @@ function presentHosts(): string[] {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir)) {
       const n = f.replace(/\.(pid|log)$/, '');
-      if (findHost(n)) names.add(n);
+      if (findHost(n, bastionMode())) names.add(n);
     }
   }
   return [...names];
 }
 
 function hostOrThrow(name: string): HostSpec {
-  const h = findHost(name);
+  const h = findHost(name, bastionMode());
   if (!h) throw new LabError(`unknown lab host ${JSON.stringify(name)} (hosts: ${LAB.hosts.map((x) => x.name).join(', ')}, node01..node${LAB.maxLight})`);
   return h;
 }
@@ -79,9 +86,14 @@ async function labUpLocked(opts: UpOptions = {}): Promise<HostSpec[]> {
   const pub = await ensureClientKey();
   await ensureMgmtBridge();
   await ensureFabric();
-  const presentLight = presentHosts().map((n) => findHost(n)!).filter((h) => h.light);
+  const presentLight = presentHosts().map((n) => findHost(n, bastionMode())!).filter((h) => h.light);
   const light = opts.light ?? presentLight.reduce((m, h) => Math.max(m, Number(h.name.slice(4))), 0);
-  const hosts = labHosts(light);
+  const bastion = opts.bastion || bastionMode();
+  if (bastion) {
+    await mkdir(RUN_DIR, { recursive: true });
+    await writeFile(BASTION_MARK, 'up --bastion\n');
+  }
+  const hosts = labHosts(light, bastion);
   for (const h of presentLight) {
     if (!hosts.some((x) => x.name === h.name)) await removeHost(h.name);
   }
@@ -174,7 +186,7 @@ export async function labStatus(): Promise<LabStatus> {
   const names = new Set([...LAB.hosts.map((h) => h.name), ...presentHosts()]);
   const hosts: HostStatus[] = [];
   for (const name of names) {
-    const h = findHost(name) ?? lightHost(1);
+    const h = findHost(name, bastionMode()) ?? lightHost(1);
     const r = await running(name);
     const ssh = r ? await sshAnswers(mgmtIp(h), 500) : false;
     hosts.push({ name, mgmt: mgmtIp(h), running: Boolean(r?.leader), ssh, addrs: await hostAddrs(name) });

@@ -4,7 +4,7 @@ import {
 } from './topology.ts';
 import { LabError, must, run } from './run.ts';
 
-const SEGMENTS: Segment[] = ['lan', 'wan', 'sync', 'inet'];
+const SEGMENTS: Segment[] = ['lan', 'wan', 'sync', 'inet', 'inner'];
 
 export function nsExists(ns: string): boolean {
   return existsSync(`/run/netns/${ns}`);

@@ -27,7 +27,9 @@ export async function makeHostKey(etcSsh: string, host: string): Promise<void> {
 /** One known_hosts line per host: its mgmt address and its name, then its public host key. */
 export function knownHostsLine(h: HostSpec, pubKey: string): string {
   const [type, key] = pubKey.trim().split(/\s+/);
-  return `${mgmtIp(h)},${h.name} ${type} ${key}`;
+  // Behind the bastion a gateway is reached at its inner address: known_hosts names that too.
+  const inner = (h.addrs.inner ?? []).map((a) => `,${a.split('/')[0]}`).join('');
+  return `${mgmtIp(h)},${h.name}${inner} ${type} ${key}`;
 }
 
 export async function writeKnownHosts(lines: string[]): Promise<void> {

@@ -3,7 +3,8 @@
  * so they are data here and nowhere else.
  */
 
-export type Iface = 'mgmt' | 'lan' | 'wan' | 'sync' | 'inet';
+/** `inet`: the internet segment behind rs1; `inner`: the management segment behind the bastion (bastion mode only). */
+export type Iface = 'mgmt' | 'lan' | 'wan' | 'sync' | 'inet' | 'inner';
 export type Segment = Exclude<Iface, 'mgmt'>;
 
 export interface HostSpec {
@@ -81,6 +82,24 @@ export const LAB = {
 
 export const CORE_HOSTS: readonly string[] = LAB.hosts.map((h) => h.name);
 
+/**
+ * Bastion mode (`lab up --bastion`): a bastion on the control bridge and on a second management
+ * segment (198.18.3.0/24, a bridge in the fabric namespace) where the gateways have a second
+ * address. The control side has no route to that segment, so those addresses are reachable only
+ * through the bastion (inventory/lab-bastion.yml). The default lab has neither.
+ */
+export const BASTION = {
+  host: { name: 'bastion', addrs: { mgmt: ['198.18.0.5/24'], inner: ['198.18.3.5/24'] } } as HostSpec,
+  innerAddrs: { gw1: '198.18.3.11/24', gw2: '198.18.3.12/24' } as Record<string, string>,
+  innerPrefix: '198.18.3.0/24',
+} as const;
+
+/** A core host as bastion mode builds it: the gateways with their address on the inner segment. */
+function inBastionMode(h: HostSpec): HostSpec {
+  const inner = BASTION.innerAddrs[h.name];
+  return inner ? { ...h, addrs: { ...h.addrs, inner: [inner] } } : h;
+}
+
 export function lightName(i: number): string {
   return `node${String(i).padStart(2, '0')}`;
 }
@@ -92,17 +111,18 @@ export function lightHost(i: number): HostSpec {
   return { name: lightName(i), addrs: { mgmt: [`198.18.0.${100 + i}/24`] }, light: true };
 }
 
-/** The hosts of a lab with `light` extra nodes. */
-export function labHosts(light = 0): HostSpec[] {
+/** The hosts of a lab with `light` extra nodes (and, in bastion mode, the bastion). */
+export function labHosts(light = 0, bastion = false): HostSpec[] {
   const extra: HostSpec[] = [];
   for (let i = 1; i <= light; i++) extra.push(lightHost(i));
-  return [...LAB.hosts, ...extra];
+  return bastion ? [...LAB.hosts.map(inBastionMode), BASTION.host, ...extra] : [...LAB.hosts, ...extra];
 }
 
 /** Any host name the lab could run, core or light (node01..node100). */
-export function findHost(name: string): HostSpec | undefined {
+export function findHost(name: string, bastion = false): HostSpec | undefined {
   const core = LAB.hosts.find((h) => h.name === name);
-  if (core) return core;
+  if (core) return bastion ? inBastionMode(core) : core;
+  if (bastion && name === BASTION.host.name) return BASTION.host;
   const m = /^node(\d{2,3})$/.exec(name);
   if (!m) return undefined;
   const i = Number(m[1]);
@@ -117,7 +137,7 @@ export function mgmtIp(h: HostSpec): string {
 }
 
 export function ifaces(h: HostSpec): Iface[] {
-  return (['mgmt', 'lan', 'wan', 'sync', 'inet'] as const).filter((i) => h.addrs[i]);
+  return (['mgmt', 'lan', 'wan', 'sync', 'inet', 'inner'] as const).filter((i) => h.addrs[i]);
 }
 
 /**

@@ -1,5 +1,6 @@
 // The built-in modules roles build their tasks from.
 export { file, type FileArgs } from './file.ts';
+export { copy, type CopyArgs } from './copy.ts';
 export { directory, type DirectoryArgs } from './directory.ts';
 export { absent, type AbsentArgs } from './absent.ts';
 export { symlink, type SymlinkArgs } from './symlink.ts';

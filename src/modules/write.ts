@@ -11,7 +11,8 @@ export const KEEP_BACKUPS = 3;
 
 export interface WriteSpec {
   path: string;
-  content: string;
+  /** Bytes go through stdin as they are: a Buffer is written unchanged (binary files). */
+  content: string | Buffer;
   owner: string;
   group: string;
   mode: number;

@@ -1,3 +1,4 @@
+import { InventoryError } from '../inventory/errors.ts';
 import { parseExtraVars } from '../inventory/extra-vars.ts';
 import { loadPlaybook } from '../engine/load.ts';
 import { planPlaybook, type PlayPlan } from '../engine/plan.ts';
@@ -21,10 +22,18 @@ export interface PlanRequest {
 export interface PlannedRun {
   plans: PlayPlan[];
   inventory: OpenInventory;
+  /** Where each host's connection variables came from, -e included ("-e" wins as it does in the plan). */
+  originsOf(host: string): Record<string, string>;
+}
+
+/** An empty --limit would mean every host to Ansible; here it is bad input. */
+export function refuseEmptyLimit(limit: string | undefined): void {
+  if (limit !== undefined && limit.trim() === '') throw new InventoryError('--limit is empty: name hosts or groups (or leave --limit out to mean every host)');
 }
 
 /** Opens the inventory with its vault, reads -e and the playbook, and plans: no host is contacted. */
 export async function planFromOptions(r: PlanRequest): Promise<PlannedRun> {
+  refuseEmptyLimit(r.limit);
   const decryptor = lazyDecryptor(r.vaultPasswordFile);
   const inventory = await openInventory(r.inventories, decryptor);
   for (const w of inventory.warnings) r.onWarning?.(w);
@@ -32,8 +41,9 @@ export async function planFromOptions(r: PlanRequest): Promise<PlannedRun> {
   const book = await loadPlaybook(r.playbook);
   const plans = planPlaybook(book, inventory.source, {
     tags: { tags: r.tags ?? [], skipTags: r.skipTags ?? [] },
-    ...(r.limit ? { limit: r.limit } : {}),
+    ...(r.limit !== undefined ? { limit: r.limit } : {}),
     extraVars,
   });
-  return { plans, inventory };
+  const fromE = Object.fromEntries(Object.keys(extraVars).map((k) => [k, '-e']));
+  return { plans, inventory, originsOf: (host) => ({ ...inventory.source.hostVars(host).origins, ...fromE }) };
 }
