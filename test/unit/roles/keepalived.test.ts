@@ -53,22 +53,24 @@ test('both instances: BACKUP, unicast to the peer, sub-second adverts, VIP on it
   t.false(lines.some((l) => l.startsWith('auth_')), 'VRRPv3 has no authentication');
 });
 
-test('bgp mode: the WAN VIP on lo and announced, the LAN (VLAN) VIP still by ARP, nopreempt, hooks switch the communities', (t) => {
+test('bgp mode: no WAN VIP for keepalived, the LAN (VLAN) VIP still by ARP, nopreempt, the BGP speaker tracked', (t) => {
   const { f, lines } = conf({ ...GW1, keepalived_vip_mode: 'bgp' });
   t.deepEqual(block(lines, 'vrrp_instance VI_LAN').filter((l) => l.includes(' dev ')), ['198.18.1.1/24 dev lan']);
   t.false(block(lines, 'vrrp_instance VI_WAN').includes('virtual_ipaddress {'));
   t.true(lines.filter((l) => l === 'nopreempt').length === 2);
-  const unit = f.files.get('/etc/systemd/system/ha-vip-lo.service')!.content;
-  t.regex(unit, /^ExecStart=\/sbin\/ip address replace 198\.19\.0\.1\/32 dev lo$/m);
-  t.notRegex(unit, /198\.18\.1\.1/);
+  // A node whose speaker lost its sessions drops below its peer, which then announces as primary.
+  const chk = block(lines, 'vrrp_script chk_bgp');
+  t.true(chk.includes('script "/usr/local/sbin/ha-bgp check"') && chk.includes('user keepalived_script frrvty') && chk.includes('weight -60'), chk.join('|'));
+  for (const i of ['VI_LAN', 'VI_WAN']) t.true(block(lines, `vrrp_instance ${i}`).includes('chk_bgp'));
+  t.true(block(lines, 'vrrp_script chk_bgp').length > 0);
+  const lelastic = meaningfulLines(buildRole(keepalived, { ...GW1, keepalived_vip_mode: 'bgp', bgp_speaker: 'lelastic' }).files.get('/etc/keepalived/keepalived.conf')!.content);
+  t.true(block(lelastic, 'vrrp_script chk_bgp').includes('user keepalived_script keepalived_script'));
   const notify = f.files.get('/etc/keepalived/ha-notify.conf')!.content;
   t.regex(notify, /^HA_VIP_MODE=bgp$/m);
-  t.regex(notify, /ha_bgp_primary\(\) \{\n\tvtysh -c 'configure terminal' -c 'route-map LINODE-SHARED permit 10' -c 'set community 65000:1' \|\| return/);
-  t.regex(notify, /ha_bgp_secondary\(\) \{\n[^}]*set community 65000:2/);
-  const le = buildRole(keepalived, { ...GW1, keepalived_vip_mode: 'bgp', keepalived_bgp_speaker: 'lelastic', keepalived_lelastic_dcid: 14 });
-  t.regex(le.files.get('/etc/systemd/system/lelastic@.service')!.content, /^ExecStart=\/usr\/local\/bin\/lelastic -dcid 14 -%i$/m);
-  t.regex(le.files.get('/etc/keepalived/ha-notify.conf')!.content, /systemctl stop lelastic@secondary \|\| return\n\tsystemctl start lelastic@primary/);
-  t.false(conf(GW1).f.files.has('/etc/systemd/system/ha-vip-lo.service'));
+  t.regex(notify, /^HA_BGP=\/usr\/local\/sbin\/ha-bgp$/m);
+  const arp = conf(GW1);
+  t.false(arp.lines.some((l) => l.includes('chk_bgp')));
+  t.notRegex(arp.f.files.get('/etc/keepalived/ha-notify.conf')!.content, /HA_BGP/);
 });
 
 test('bad inventory values are refused, naming the variable', (t) => {
@@ -83,8 +85,8 @@ test('bad inventory values are refused, naming the variable', (t) => {
     [{ ...GW1, keepalived_advert_int: 0.005 }, 'keepalived_advert_int'],
     [{ ...GW1, keepalived_wan_vrid: 51 }, 'must differ'],
     [{ ...GW1, node_role_preferred: 'backup' }, 'node_role_preferred is backup'],
-    [{ ...GW1, keepalived_vip_mode: 'bgp', keepalived_bgp_speaker: 'lelastic' }, 'keepalived_lelastic_dcid'],
-    [{ ...GW1, keepalived_vip_mode: 'bgp', keepalived_bgp_community_primary: 'primary' }, 'keepalived_bgp_community_primary'],
+    [{ ...GW1, keepalived_vip_mode: 'bgp', bgp_speaker: 'bird' }, 'bgp_speaker must be frr or lelastic'],
+    [{ ...GW1, keepalived_vip_mode: 'bgp', keepalived_bgp_command: 'ha-bgp' }, 'keepalived_bgp_command must be an absolute path'],
   ];
   for (const [vars, msg] of cases) {
     const f = buildRole(keepalived, vars);
@@ -109,11 +111,11 @@ test('ha-notify.sh passes sh -n and shellcheck', (t) => {
 });
 
 function notify(lines: string[], opts: { hold?: boolean; mode?: string } = {}) {
-  const fb = new FakeBin({ logger: 'exit 0', 'conntrackd-ha.sh': 'exit 0', 'ha-hold': 'exit 0', vtysh: 'exit 0' });
+  const fb = new FakeBin({ logger: 'exit 0', 'conntrackd-ha.sh': 'exit 0', 'ha-hold': 'exit 0', 'ha-bgp': 'exit 0' });
   const conf = fb.write('ha-notify.conf', [
     `HA_VIP_MODE=${opts.mode ?? 'arp'}`, `HA_STATE_DIR=${fb.path('state')}`,
     `HA_HOLD=${opts.hold === false ? fb.path('missing') : fb.path('bin/ha-hold')}`, `HA_CONNTRACKD=${fb.path('bin/conntrackd-ha.sh')}`,
-    'ha_bgp_primary() { vtysh primary; }', 'ha_bgp_secondary() { vtysh secondary; }',
+    `HA_BGP=${fb.path('bin/ha-bgp')}`,
   ].join('\n'));
   const fifo = fb.write('fifo', lines.join('\n') + '\n');
   const r = fb.run(NOTIFY, [fifo], { HA_NOTIFY_CONF: conf });
@@ -143,6 +145,12 @@ test('without the hold script the takeover still commits, and says so; bgp mode 
   const m = notify(['GROUP "G_NAT" MASTER'], { hold: false });
   t.deepEqual(m.actions, ['conntrackd-ha.sh commit', 'conntrackd-ha.sh takeover']);
   t.true(m.logs.some((l) => l.includes('traffic not held (off)')));
-  t.deepEqual(notify(['GROUP "G_NAT" MASTER'], { mode: 'bgp' }).actions, ['conntrackd-ha.sh commit', 'ha-hold off', 'conntrackd-ha.sh takeover', 'vtysh primary']);
-  t.deepEqual(notify(['GROUP "G_NAT" BACKUP'], { mode: 'bgp' }).actions, ['conntrackd-ha.sh backup', 'ha-hold on', 'vtysh secondary']);
+  // bgp mode: the announcement follows the release at once (the route servers send the traffic
+  // only then), before the log lines and the rest of the takeover; backup and fault demote first.
+  const b = notify(['GROUP "G_NAT" MASTER'], { mode: 'bgp' });
+  t.deepEqual(b.actions, ['conntrackd-ha.sh commit', 'ha-hold off', 'ha-bgp primary VRRP MASTER', 'conntrackd-ha.sh takeover']);
+  const calls = b.fb.calls().map((c) => c.replace(/ -- .*/, ''));
+  t.deepEqual(calls.slice(calls.indexOf('conntrackd-ha.sh commit'), calls.indexOf('conntrackd-ha.sh commit') + 3), ['conntrackd-ha.sh commit', 'ha-hold off', 'ha-bgp primary VRRP MASTER']);
+  t.deepEqual(notify(['GROUP "G_NAT" BACKUP'], { mode: 'bgp' }).actions, ['ha-bgp secondary VRRP BACKUP', 'conntrackd-ha.sh backup', 'ha-hold on']);
+  t.deepEqual(notify(['GROUP "G_NAT" FAULT'], { mode: 'bgp' }).actions, ['ha-bgp secondary VRRP FAULT', 'ha-hold on', 'conntrackd-ha.sh fault']);
 });

@@ -103,6 +103,13 @@ test('the rendered ruleset passes `nft -c` (in a throwaway namespace), with the 
   t.is(out.trim(), 'table inet natgw');
 });
 
+test('the bgp-mode ruleset (BGP and BFD from the route servers) passes `nft -c` too', (t) => {
+  const text = ruleset({ keepalived_vip_mode: 'bgp', bgp_route_servers: ['2001:2:0:34::1', '2001:2:0:34::2'] });
+  t.regex(text, /tcp dport 179/);
+  const r = nftCheck(text);
+  t.is(r.code, 0, r.stderr);
+});
+
 test('nft -c catches a broken ruleset (the check is real)', (t) => {
   const r = nftCheck(ruleset().replace('policy drop;', 'policy dorp;'));
   t.not(r.code, 0);
@@ -126,11 +133,11 @@ test('files, modes and the guarded activation', (t) => {
   t.deepEqual(plain.handlers['reload nftables']!.map((h) => h.name), ['nft -f /etc/nftables.conf', 'ha-hold sync']);
 });
 
-test('ha-hold script: table, VIP and interface from inventory, and valid sh', (t) => {
+test('ha-hold script: table, the LAN VIP and its interface from inventory (ARP-moved in both modes), and valid sh', (t) => {
   const text = gw1().files.get('/usr/local/sbin/ha-hold')!.content;
   t.true(text.includes("TABLE='inet natgw'"));
-  t.true(text.includes("VIP='198.19.0.1'"));
-  t.true(text.includes("IFACE='wan'"));
+  t.true(text.includes("VIP='198.18.1.1'"));
+  t.true(text.includes("IFACE='lan'"));
   const dir = mkdtempSync(join(tmpdir(), 'tsp-hold-'));
   writeFileSync(join(dir, 'ha-hold'), text);
   t.is(spawnSync('sh', ['-n', join(dir, 'ha-hold')]).status, 0);
