@@ -1,5 +1,6 @@
 import type { NodeState } from './node-state.ts';
 import type { PairSettings } from './settings.ts';
+import { established } from '../facts/bgp.ts';
 
 // Pure judgements on what readNode saw. Each problem is one sentence a network engineer can act
 // on: which node, what is wrong, what it means for the pair.
@@ -34,6 +35,13 @@ export function healthProblems(n: NodeState, s: PairSettings, as: 'peer' | 'node
   } else if (n.check.status === 'absent') {
     out.push(`ha-check is not installed on ${n.host}`);
   }
+  if (s.bgp && n.bgp) {
+    if (!n.bgp.present) out.push(`${n.host} has no BGP speaker (vtysh): it could not announce the shared IP`);
+    else if (established(n.bgp).length === 0) {
+      const states = Object.entries(n.bgp.sessions).map(([p, st]) => `${p} ${st}`).join(', ') || 'bgpd does not answer';
+      out.push(`${n.host} has no established session with a route server (${states})${as === 'peer' ? ': its announcement would reach nobody' : ''}`);
+    }
+  }
   if (n.keepalived === 'active') {
     const faulty = Object.entries(n.vrrp).filter(([, v]) => v === 'FAULT').map(([k]) => k);
     if (faulty.length) out.push(`${n.host} is in VRRP FAULT (${faulty.join(', ')}): it cannot hold the VIPs`);
@@ -50,6 +58,22 @@ export function servingProblems(nodes: NodeState[], s: PairSettings): string[] {
   if (full.length > 1) return [`both ${full.map((n) => n.host).join(' and ')} hold the VIPs (split brain): check the VRRP path between them`];
   if (full.length === 0) return [`no node holds the VIPs ${s.vips.join(', ')}: the pair is not serving`];
   return [];
+}
+
+/**
+ * bgp mode: the VIP holder announces the shared IP as primary and every other node as
+ * secondary; two primaries split the traffic, none leaves it to the secondary's held forwarding.
+ */
+export function announcementProblems(nodes: NodeState[], s: PairSettings): string[] {
+  if (!s.bgp) return [];
+  const master = holder(nodes, s);
+  const out: string[] = [];
+  for (const n of nodes) {
+    if (!n.bgp?.present) continue;
+    const want = n === master ? 'primary' : 'secondary';
+    if (n.bgp.announces !== want) out.push(`${n.host} announces the shared IP as ${n.bgp.announces} but ${n === master ? 'holds the VIPs' : 'does not hold the VIPs'}: it should announce as ${want}`);
+  }
+  return out;
 }
 
 export function holder(nodes: NodeState[], s: PairSettings): NodeState | undefined {

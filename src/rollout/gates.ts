@@ -1,7 +1,7 @@
 import type { BatchContext, Play } from '../engine/play.ts';
 import type { Connection } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
-import { healthProblems, holder, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';
+import { announcementProblems, healthProblems, holder, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';
 import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
 import { readNode, type NodeState } from './node-state.ts';
 import { pairSettings, SettingsError, type PairSettings } from './settings.ts';
@@ -98,7 +98,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         // A node that has no keepalived yet (first rollout) has no health to lose.
         if (n.keepalived !== 'absent') problems.push(...healthProblems(n, s, 'node'));
         const master = holder([n, p], s);
-        if (master && problems.length === 0) problems.push(...syncProblems(master, master === n ? p : n, s));
+        if (master && problems.length === 0) problems.push(...announcementProblems([n, p], s), ...syncProblems(master, master === n ? p : n, s));
         return problems;
       }, clock);
       if (!serving(last)) return ctx.log(`${node}: the pair is not serving yet (no VIPs, no keepalived): nothing to protect`);
@@ -120,7 +120,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         const [n, p] = await Promise.all([read(ctx, node), read(ctx, peer)]);
         last = [n, p];
         if (!serving([n, p])) return [];
-        return [...healthProblems(n, s, 'node'), ...servingProblems([n, p], s), ...roleProblems(n, p, s)];
+        return [...healthProblems(n, s, 'node'), ...servingProblems([n, p], s), ...roleProblems(n, p, s), ...announcementProblems([n, p], s)];
       }, clock);
       if (!serving(last)) return ctx.log(`${node}: the pair is not serving (keepalived not running on either node)`);
       ctx.log(`${node}: healthy and back in its role; ${holder(last, s)?.host ?? '?'} holds the VIPs`);

@@ -4,6 +4,7 @@ import { runProbes } from '../connection/batch.ts';
 import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
 import { conntrackdStatsProbe, parseConntrackdStats } from '../facts/conntrackd.ts';
 import { parseUnits, unitsProbe } from '../facts/units.ts';
+import { BGP_PROBE, parseBgp, type BgpState } from '../facts/bgp.ts';
 import type { PairSettings } from './settings.ts';
 
 /** What the gates know about one gateway at one moment; read only, never changed by reading. */
@@ -23,6 +24,8 @@ export interface NodeState {
   /** conntrackd -s cache sizes; undefined when the daemon did not answer. */
   caches?: { internal: number; external: number };
   conntrackdError?: string;
+  /** bgp mode only: what the node announces and its route-server sessions. */
+  bgp?: BgpState;
 }
 
 export type ServiceState = 'active' | 'inactive' | 'failed' | 'activating' | 'absent' | string;
@@ -41,6 +44,7 @@ export function nodeProbes(s: PairSettings) {
     check: ['setpriv', `--reuid=${s.checkUser}`, `--regid=${s.checkUser}`, '--clear-groups', HA_CHECK],
     checkLog: ['journalctl', '-t', 'ha-check', '--since=-30s', '-o', 'cat', '--no-pager', '-n', '4'],
     conntrackd: conntrackdStatsProbe(s.conntrackdConfig).argv,
+    bgp: BGP_PROBE.argv,
   };
 }
 
@@ -69,7 +73,8 @@ export async function readNode(host: string, conn: Connection, s: PairSettings):
   const p = nodeProbes(s);
   try {
     // One round trip: the gates read both nodes at every poll, so each exec would count.
-    const [addr, unitsOut, states, run, log, ctd] = await runProbes(conn, [p.addr, p.units, p.states, p.check, p.checkLog, p.conntrackd].map((argv) => ({ argv })));
+    const argvs = [p.addr, p.units, p.states, p.check, p.checkLog, p.conntrackd, ...(s.bgp ? [p.bgp] : [])];
+    const [addr, unitsOut, states, run, log, ctd, bgp] = await runProbes(conn, argvs.map((argv) => ({ argv })));
     const units = parseUnits(unitsOut!.stdout);
     const unit = (id: string): ServiceState => (units[id] ? (units[id].exists ? units[id].activeState : 'absent') : 'absent');
     const have = new Set(parseIpv4Addresses(addr!.stdout));
@@ -83,6 +88,7 @@ export async function readNode(host: string, conn: Connection, s: PairSettings):
       conntrackd: unit('conntrackd.service'),
       vrrp: parseStates(states!.stdout),
       check: checkResult(run!, log),
+      ...(bgp ? { bgp: parseBgp(bgp.stdout) } : {}),
       ...(caches ? { caches } : { conntrackdError: `\`conntrackd -s\` exited ${ctd!.code}: ${firstLines(ctd!.stderr || ctd!.stdout, 1) || 'no output'}` }),
     };
   } catch (e) {

@@ -7,8 +7,13 @@ import { TsPlayError } from '../base/errors.ts';
  */
 export interface PairSettings {
   host: string;
-  /** Both VIPs as plain IPs: LAN first, then WAN. */
+  /**
+   * The VIPs that move between the nodes, as plain IPs: LAN first, then WAN. In bgp mode only
+   * the LAN VIP: the shared WAN IP sits on lo on both nodes and the BGP announcement moves it.
+   */
   vips: string[];
+  /** bgp mode: the shared IP is announced to route servers, primary by the VIP holder only. */
+  bgp: boolean;
   preferred: 'master' | 'backup';
   priority?: number;
   peerPriority?: number;
@@ -62,10 +67,12 @@ export function pairSettings(host: string, hostVars: Record<string, unknown>, fa
     if (priority === undefined || peerPriority === undefined) throw new SettingsError(`${host}: node_role_preferred must be master or backup, got ${JSON.stringify(preferred)}`);
     preferred = priority > peerPriority ? 'master' : 'backup';
   }
-  const nopreempt = v.keepalived_nopreempt === true || v.keepalived_vip_mode === 'bgp';
+  const bgp = v.keepalived_vip_mode === 'bgp';
+  const nopreempt = v.keepalived_nopreempt === true || bgp;
   return {
     host,
-    vips: [ip(str(v, 'lan_vip', host)), ip(str(v, 'wan_vip', host))],
+    vips: bgp ? [ip(str(v, 'lan_vip', host))] : [ip(str(v, 'lan_vip', host)), ip(str(v, 'wan_vip', host))],
+    bgp,
     preferred: preferred as 'master' | 'backup',
     ...(priority !== undefined ? { priority } : {}),
     ...(peerPriority !== undefined ? { peerPriority } : {}),

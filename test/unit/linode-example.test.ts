@@ -23,8 +23,14 @@ for (const [host, mode] of [['gw-a', 'bgp'], ['gw-c', 'arp']] as const) {
       t.regex(readFileSync(join(out, 'etc/conntrackd/conntrackd.conf'), 'utf8'), /Interface wg-sync/);
       t.regex(readFileSync(join(out, 'etc/systemd/system/ha-vip-lo.service'), 'utf8'), /192\.0\.2\.10\/32 dev lo/);
       t.regex(conf, /192\.168\.100\.1\/24 dev eth1/, 'the VLAN VIP still moves by ARP');
+      // What an operator puts on a real Linode pair: Linode's four route servers for the data centre.
+      const frr = readFileSync(join(out, 'etc/frr/frr.conf'), 'utf8');
+      for (let i = 1; i <= 4; i++) t.regex(frr, new RegExp(`^ neighbor 2600:3c0f:14:34::${i} peer-group RS$`, 'm'));
+      t.regex(frr, /^  network 192\.0\.2\.10\/32 route-map secondary$/m);
+      t.regex(readFileSync(join(out, 'etc/nftables.conf'), 'utf8'), /ip6 saddr \{ 2600:3c0f:14:34::1, .* \} tcp dport 179/);
     } else {
       t.regex(conf, /10\.0\.10\.1\/24 dev eth0/);
+      t.throws(() => readFileSync(join(out, 'etc/frr/frr.conf')), undefined, 'no FRR in arp mode');
     }
     t.regex(readFileSync(join(out, 'etc/nftables.conf'), 'utf8'), /snat ip to 19?[0-9.]+/);
   });

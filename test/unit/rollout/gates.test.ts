@@ -7,6 +7,7 @@ import type { Clock } from '../../../src/rollout/wait.ts';
 import { defaults as keepalivedDefaults } from '../../../roles/keepalived/defaults.ts';
 import { defaults as healthcheckDefaults } from '../../../roles/healthcheck/defaults.ts';
 import { defaults as conntrackdDefaults } from '../../../roles/conntrackd/defaults.ts';
+import { BGP_PROBE } from '../../../src/facts/bgp.ts';
 import { ADDR_BACKUP, ADDR_HOLDER, ADDR_LAN_ONLY, conntrackdStats, HA_CHECK_LOG, states, units } from './recorded.ts';
 
 interface NodeScript {
@@ -16,13 +17,18 @@ interface NodeScript {
   group?: string | (() => string);
   check?: number;
   caches?: [number, number];
+  /** bgp mode: what the node announces and its sessions' states. */
+  bgp?: { announces: string; sessions: Record<string, string> };
 }
 
 /** A gateway answering the gates' read commands from recorded outputs. */
 function node(host: string, n: NodeScript): FakeConnection {
   const val = <T>(v: T | (() => T)) => (typeof v === 'function' ? (v as () => T)() : v);
   const [internal, external] = n.caches ?? [2, 2];
-  return new FakeConnection(host)
+  const c = new FakeConnection(host);
+  // vtysh's JSON has many more fields per neighbor; the gates read bgpState.
+  if (n.bgp) c.on(BGP_PROBE.argv, { stdout: `announces ${n.bgp.announces}\n${JSON.stringify(Object.fromEntries(Object.entries(n.bgp.sessions).map(([p, st]) => [p, { remoteAs: 65000, bgpState: st }])))}` });
+  return c
     .on(['ip', '-o', '-4', 'addr', 'show'], () => ({ stdout: val(n.addr) }))
     .on(['systemctl', 'show'], { stdout: units(n.keepalived ?? 'active', n.conntrackd ?? 'active') })
     .on(['sh', '-c'], () => ({ stdout: n.group === undefined ? '' : states(val(n.group)) }))
@@ -214,4 +220,28 @@ test('after: a node the batch did not change is not waited for, except in a dry 
   await t.throwsAsync(touched.gates.afterBatch({ ...touched.ctx, changed: ['gw1'] }));
   const dry = setup(pair, { batch: ['gw1'], check: true });
   await t.throwsAsync(dry.gates.afterBatch({ ...dry.ctx, changed: [] }));
+});
+
+// bgp mode: the shared WAN IP sits on lo on both nodes (it is no split brain), the LAN VIP says
+// who forwards, and the holder must announce as primary with a live route-server session.
+const BGP_EXTRA = { keepalived_vip_mode: 'bgp' };
+const UP = { '2001:2:0:34::1': 'Established', '2001:2:0:34::2': 'Established' };
+const onLo = (addr: string) => addr.replace('1: lo    inet 127.0.0.1/8 scope host lo', '1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever\n1: lo    inet 198.19.0.1/32 scope global lo');
+const bgpPair = (holderAnnounces = 'primary', peerSessions: Record<string, string> = UP) => ({
+  gw1: node('gw1', { addr: onLo(ADDR_HOLDER), group: 'MASTER', caches: [120, 0], bgp: { announces: holderAnnounces, sessions: UP } }),
+  gw2: node('gw2', { addr: onLo(ADDR_BACKUP), group: 'BACKUP', caches: [0, 118], bgp: { announces: 'secondary', sessions: peerSessions } }),
+});
+
+test('bgp mode: a holder announcing as primary and a peer with a live session pass; the shared IP on both is not a split', async (t) => {
+  const { gates, ctx, logs } = setup(bgpPair(), { batch: ['gw2'], extra: BGP_EXTRA });
+  await gates.beforeBatch(ctx);
+  t.regex(logs.at(-1)!, /gw2: gw1 is ready to take over, gw1 holds the VIPs/);
+  t.deepEqual(await gates.order(['gw1', 'gw2'], setup(bgpPair(), { extra: BGP_EXTRA }).ctx), ['gw2', 'gw1']);
+});
+
+test('bgp mode: the holder announcing as secondary, or a peer whose sessions are all down, stops the rollout', async (t) => {
+  const wrong = setup(bgpPair('secondary'), { batch: ['gw2'], extra: BGP_EXTRA });
+  await t.throwsAsync(wrong.gates.beforeBatch(wrong.ctx), { message: /gw1 announces the shared IP as secondary but holds the VIPs: it should announce as primary/ });
+  const down = setup(bgpPair('primary', { '2001:2:0:34::1': 'Active', '2001:2:0:34::2': 'Connect' }), { batch: ['gw1'], extra: BGP_EXTRA });
+  await t.throwsAsync(down.gates.beforeBatch(down.ctx), { message: /gw2 has no established session with a route server \(2001:2:0:34::1 Active, 2001:2:0:34::2 Connect\): its announcement would reach nobody/ });
 });
