@@ -25,6 +25,10 @@ export { unitProbe, unitsProbe, parseUnitState, parseUnits, type UnitView, type 
 export { packagesProbe, parseDpkgQuery, isInstalled, type InstalledPackage, type PackageState } from './facts/packages.ts';
 export { pathProbe, parsePathState, readPath, type PathState, type PathMeta } from './facts/paths.ts';
 export { conntrackdStatsProbe, parseConntrackdStats, type ConntrackdStats } from './facts/conntrackd.ts';
+export { BOOT_ID_PROBE, parseBootId } from './facts/boot.ts';
+export { REBOOT_NEED_PROBE, parseRebootNeed, describeRebootNeed, type RebootNeed } from './facts/reboot.ts';
+export { APT_PLAN_PROBE, parseAptPlan, isSecurityUpgrade, type AptPlan, type PendingUpgrade } from './facts/apt.ts';
+export { userProbe, groupProbe, parseUser, parseGroup, type UserEntry, type GroupEntry } from './facts/accounts.ts';
 
 // The built-in modules.
 export * from './modules/index.ts';
