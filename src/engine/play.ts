@@ -28,7 +28,9 @@ export interface StopContext extends Omit<BatchContext, 'batch' | 'index' | 'tot
   done: string[];
   /** Hosts that failed or were unreachable, with where and why. */
   failed: Array<{ host: string; role?: string; task?: string; reason: string }>;
-  /** Hosts of the play not reached (the stopped batch's hosts that did not fail, and later ones). */
+  /** Hosts of the stopped batch whose tasks ran to the end, when a gate after them or a failed batch-mate stopped the play. */
+  touched: string[];
+  /** Hosts of the play not reached: neither done, failed nor touched. */
   remaining: string[];
   /** The command line that ran, when the caller gave it (to print the command that resumes). */
   commandLine?: string;

@@ -9,6 +9,7 @@ import type { PlayPlan } from './plan.ts';
 import { batches, tooManyFailures } from './serial.ts';
 import { emptyStats, HostRun, type HostFailure, type HostOutcome } from './host-run.ts';
 import { ResultStore } from './results.ts';
+import { Connections } from './connections.ts';
 
 export interface RunOptions {
   check: boolean;
@@ -28,16 +29,16 @@ export interface RunSummary {
 
 /** Runs planned plays batch by batch; one connection and one fact-gathering per host for the whole run. */
 export class Runner {
-  private readonly conns = new Map<string, Promise<Connection>>();
+  private readonly conns: Connections;
   private readonly facts = new Map<string, Promise<Facts>>();
   private readonly stats: Record<string, HostStats> = {};
   private readonly dead = new Set<string>();
   private readonly results = new Map<string, ResultStore>();
   private readonly failures = new Map<string, HostFailure>();
-  /** Round trips of connections a host had before its current one (it reconnected after a reboot). */
-  private readonly earlierTrips = new Map<string, number>();
 
-  constructor(private readonly opts: RunOptions) {}
+  constructor(private readonly opts: RunOptions) {
+    this.conns = new Connections(opts.connect);
+  }
 
   async run(plans: PlayPlan[]): Promise<RunSummary> {
     for (const p of plans) for (const h of p.hosts) this.stats[h] ??= emptyStats();
@@ -56,12 +57,7 @@ export class Runner {
   }
 
   private connection(host: string, vars: Record<string, unknown>): Promise<Connection> {
-    let c = this.conns.get(host);
-    if (!c) {
-      c = this.opts.connect(host, vars);
-      this.conns.set(host, c);
-    }
-    return c;
+    return this.conns.get(host, vars);
   }
 
   private hookContext(plan: PlayPlan, hosts: string[]): Omit<BatchContext, 'batch' | 'index' | 'total'> {
@@ -85,41 +81,8 @@ export class Runner {
     return r;
   }
 
-  /** Closes the host's connection and opens a new one; the new one serves the rest of the run. */
-  private async reconnect(host: string, vars: Record<string, unknown>): Promise<Connection> {
-    const old = this.conns.get(host);
-    this.conns.delete(host);
-    if (old) {
-      try {
-        const c = await old;
-        this.earlierTrips.set(host, (this.earlierTrips.get(host) ?? 0) + c.roundTrips);
-        await c.close();
-      } catch {
-        // Already gone: that is why a task reconnects.
-      }
-    }
-    const fresh = this.opts.connect(host, vars);
-    this.conns.set(host, fresh);
-    try {
-      return await fresh;
-    } catch (e) {
-      this.conns.delete(host);
-      throw e;
-    }
-  }
-
-  private async roundTrips(host: string): Promise<number> {
-    let now = 0;
-    try {
-      now = (await this.conns.get(host))?.roundTrips ?? 0;
-    } catch {
-      // never connected
-    }
-    return (this.earlierTrips.get(host) ?? 0) + now;
-  }
-
   /** The runner's reason, with what the play's onStop adds (where the pair stands, how to resume). */
-  private async stop(plan: PlayPlan, hosts: string[], done: string[], reason: string): Promise<string> {
+  private async stop(plan: PlayPlan, hosts: string[], done: string[], reason: string, touched: string[] = []): Promise<string> {
     if (!plan.play.onStop) return reason;
     const failed = hosts.filter((h) => this.failures.has(h)).map((h) => ({ host: h, ...this.failures.get(h)! }));
     const ctx: StopContext = {
@@ -127,7 +90,8 @@ export class Runner {
       reason,
       done: [...done],
       failed,
-      remaining: hosts.filter((h) => !done.includes(h) && !this.failures.has(h)),
+      touched: [...touched],
+      remaining: hosts.filter((h) => !done.includes(h) && !this.failures.has(h) && !touched.includes(h)),
       ...(this.opts.commandLine ? { commandLine: this.opts.commandLine } : {}),
     };
     try {
@@ -165,7 +129,7 @@ export class Runner {
     const groups = batches(hosts, play.serial);
     const done: string[] = [];
     const all = hosts;
-    const stop = (reason: string) => this.stop(plan, all, done, reason);
+    const stop = (reason: string, touched: string[] = []) => this.stop(plan, all, done, reason, touched);
     for (const [index, batch] of groups.entries()) {
       this.opts.sink.emit({ type: 'batch-start', play: play.name, index, total: groups.length, hosts: batch });
       const ctx: BatchContext = { ...base, batch, index, total: groups.length };
@@ -179,12 +143,13 @@ export class Runner {
       const failed = outcomes.filter((o) => o !== 'ok').length;
       if (tooManyFailures(failed, batch.length, play.maxFailPercentage ?? 0)) {
         const who = batch.filter((_, i) => outcomes[i] !== 'ok').join(', ');
-        return stop(`${failed} of ${batch.length} host(s) in batch ${index + 1} failed or were unreachable (${who}); maxFailPercentage is ${play.maxFailPercentage ?? 0}`);
+        const ran = batch.filter((_, i) => outcomes[i] === 'ok');
+        return stop(`${failed} of ${batch.length} host(s) in batch ${index + 1} failed or were unreachable (${who}); maxFailPercentage is ${play.maxFailPercentage ?? 0}`, ran);
       }
       if (play.afterBatch) {
         const changed = batch.filter((h, i) => this.stats[h]!.changed > changedBefore[i]!);
         const failure = await this.gate(plan, `after batch ${index + 1}`, () => play.afterBatch!({ ...ctx, changed }));
-        if (failure) return stop(failure);
+        if (failure) return stop(failure, batch.filter((_, i) => outcomes[i] === 'ok'));
       }
       done.push(...batch.filter((_, i) => outcomes[i] === 'ok'));
     }
@@ -229,11 +194,11 @@ export class Runner {
           await fresh.close();
         }
       },
-      reconnect: () => this.reconnect(host, hp.vars),
+      reconnect: () => this.conns.reconnect(host, hp.vars),
     };
     const run = new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink, env, results: this.resultsOf(host) });
     const outcome = await run.run();
-    stats.roundTrips = await this.roundTrips(host);
+    stats.roundTrips = await this.conns.roundTrips(host);
     this.opts.sink.emit({ type: 'host-done', host });
     if (outcome !== 'ok') {
       this.dead.add(host);
@@ -243,14 +208,8 @@ export class Runner {
   }
 
   private async closeAll(): Promise<void> {
-    for (const [host, c] of this.conns) {
-      try {
-        const conn = await c;
-        if (this.stats[host]) this.stats[host].roundTrips = (this.earlierTrips.get(host) ?? 0) + conn.roundTrips;
-        await conn.close();
-      } catch {
-        // A host that never connected has nothing to close.
-      }
-    }
+    await this.conns.closeAll((host, trips) => {
+      if (this.stats[host]) this.stats[host].roundTrips = trips;
+    });
   }
 }

@@ -115,10 +115,10 @@ test('a play that stops tells its onStop where: done hosts, the failed task, the
   const r = await hosts.run(definePlaybook([{
     name: 'p', hosts: 'all', serial: 1, roles: [role()],
     onStop: async (ctx) => {
-      seen = { done: ctx.done, failed: ctx.failed, remaining: ctx.remaining };
+      seen = { done: ctx.done, failed: ctx.failed, touched: ctx.touched, remaining: ctx.remaining };
       return `resume: fix ${ctx.failed[0]!.host}, then run it again`;
     },
   }]));
-  t.deepEqual(seen, { done: ['h1'], failed: [{ host: 'h2', role: 'maybe', task: 'fails', reason: 'disk full' }], remaining: ['h3'] });
+  t.deepEqual(seen, { done: ['h1'], failed: [{ host: 'h2', role: 'maybe', task: 'fails', reason: 'disk full' }], touched: [], remaining: ['h3'] });
   t.is(r.stopped, '1 of 1 host(s) in batch 2 failed or were unreachable (h2); maxFailPercentage is 0\nresume: fix h2, then run it again');
 });
