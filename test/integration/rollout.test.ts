@@ -3,38 +3,15 @@
 // test leaves the lab converged (site.ts with the inventory's values). The lock-out revert is
 // proven in roles-security.test.ts ("a ruleset that would lock the control side out ...").
 import test from 'ava';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { labKill, labUp } from '../../src/lab/cli.ts';
-import { LAB_INVENTORY, labExec, recap, ROOT, type CliResult } from '../helpers/cli.ts';
+import { LAB_INVENTORY, labExec, recap, tsplayLines, type CliResult } from '../helpers/cli.ts';
 import { Traffic, type TrafficResult } from '../helpers/traffic.ts';
 
 const VIPS = ['198.18.1.1/24', '198.19.0.1/24'];
 
 /** site.ts through the CLI, with each output line handed to `onLine` as it comes. */
 function site(args: string[], onLine: (line: string) => void = () => {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), 'playbooks/site.ts', '-i', LAB_INVENTORY, '--limit', 'gateways', ...args], {
-      cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString();
-      partial += b.toString();
-      const lines = partial.split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) onLine(l);
-    });
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-  });
+  return tsplayLines(['playbooks/site.ts', '-i', LAB_INVENTORY, '--limit', 'gateways', ...args], onLine);
 }
 
 async function holders(): Promise<string[]> {
