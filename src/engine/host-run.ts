@@ -7,7 +7,7 @@ import type { HostPlan, PlannedRole } from './plan.ts';
 import { runProbes } from '../connection/batch.ts';
 import { TsPlayError, EXIT_FAILED } from '../base/errors.ts';
 import { ResultStore } from './results.ts';
-import { isBlock, isFlush, leafTasks, type Block, type Step } from './steps.ts';
+import { isBlock, isFlush, isTask, type Block, type Step } from './steps.ts';
 import { recordOf, TaskRun, type Attempt } from './task-run.ts';
 
 export interface HostRunOptions {
@@ -94,7 +94,12 @@ export class HostRun {
 
   /** The tasks a role's batch read covers: those that run unless something fails. */
   private upFront(role: PlannedRole): AnyTask[] {
-    return leafTasks(role.steps ?? role.tasks, { rescue: false }).filter((t) => this.applies(t) === true);
+    return this.runnable(role.steps ?? role.tasks);
+  }
+
+  /** Tasks among steps that would run as things stand (a block whose `when` says no: none of its tasks). */
+  private runnable(steps: Step[]): AnyTask[] {
+    return steps.flatMap((s) => (isBlock(s) ? (this.applies(s) === true ? [...this.runnable(s.steps), ...this.runnable(s.always)] : []) : isTask(s) && this.applies(s) === true ? [s] : []));
   }
 
   private applies(step: Pick<AnyTask, 'when'>): true | string {
@@ -137,6 +142,9 @@ export class HostRun {
   }
 
   private async runBlock(role: PlannedRole, b: Block, notified: Set<string>): Promise<void> {
+    // A block whose `when` earlier results decided was left out of the role's batch: one read for it now.
+    const unread = this.runnable(b.steps).filter((t) => !this.state.has(t));
+    if (unread.length) for (const [t, r] of await this.read(unread)) this.state.set(t, r);
     try {
       await this.runSteps(role, b.steps, notified);
     } catch (e) {

@@ -122,3 +122,30 @@ test('a play that stops tells its onStop where: done hosts, the failed task, the
   t.deepEqual(seen, { done: ['h1'], failed: [{ host: 'h2', role: 'maybe', task: 'fails', reason: 'disk full' }], touched: [], remaining: ['h3'] });
   t.is(r.stopped, '1 of 1 host(s) in batch 2 failed or were unreachable (h2); maxFailPercentage is 0\nresume: fix h2, then run it again');
 });
+
+test('a block whose when depends on an earlier result is read in one batch when its turn comes, and not at all when skipped', async (t) => {
+  const hosts = new LocalHosts(['h1']);
+  const role = defineRole({
+    name: 'gated',
+    dir: '.',
+    defaults: { dir: required.string() },
+    tasks: ({ vars }) => {
+      const conf = lineInFile(join(vars.dir, 'conf'), 'v1', { name: 'conf' });
+      return [
+        conf,
+        block([lineInFile(join(vars.dir, 'x'), 'x', { name: 'x' }), lineInFile(join(vars.dir, 'y'), 'y', { name: 'y' })], {
+          name: 'after a change',
+          when: (_f, r) => (r.of(conf)?.changed ? true : 'conf unchanged'),
+        }),
+      ];
+    },
+  });
+  const book = definePlaybook([{ name: 'p', hosts: 'all', roles: [role()] }]);
+  const first = await hosts.run(book);
+  t.deepEqual(taskEvents(first.events).map((e) => [e.task, e.status]), [['conf', 'changed'], ['x', 'changed'], ['y', 'changed']]);
+  // facts, the role's batch (conf), conf read again + applied, the block's batch (x, y), x and y each read again + applied
+  t.is(first.stats.h1!.roundTrips, 9);
+  const second = await hosts.run(book);
+  t.deepEqual(taskEvents(second.events).map((e) => [e.task, e.status]), [['conf', 'ok'], ['after a change', 'skipped']]);
+  t.is(second.stats.h1!.roundTrips, 2);
+});
