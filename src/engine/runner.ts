@@ -128,8 +128,8 @@ export class Runner {
     }
     const groups = batches(hosts, play.serial);
     const done: string[] = [];
-    const all = hosts;
-    const stop = (reason: string, touched: string[] = []) => this.stop(plan, all, done, reason, touched);
+    const ordered = hosts;
+    const stop = (reason: string, touched: string[] = []) => this.stop(plan, ordered, done, reason, touched);
     for (const [index, batch] of groups.entries()) {
       this.opts.sink.emit({ type: 'batch-start', play: play.name, index, total: groups.length, hosts: batch });
       const ctx: BatchContext = { ...base, batch, index, total: groups.length };
