@@ -6,13 +6,14 @@
  */
 
 // Playbooks and roles.
-export { definePlaybook, type Play, type Playbook, type BatchContext, type BatchHook } from './engine/play.ts';
+export { definePlaybook, type Play, type Playbook, type BatchContext, type BatchHook, type StopContext } from './engine/play.ts';
+export { block, flushHandlers, type Block, type BlockOptions, type FlushHandlers, type Step } from './engine/steps.ts';
 export { defineRole, type RoleDef, type RoleUse, type RoleFactory, type RoleContext, type HostView } from './engine/role.ts';
 export { required } from './inventory/required.ts';
 
 // The task contract, for a role or package that writes a module of its own (a control-side
 // module, e.g. one calling a cloud API, implements the same Task).
-export type { Task, AnyTask, Comparison, ApplyOutcome, ApplyEnv, FileDiff, RenderedFile, Probe } from './task/task.ts';
+export type { Task, AnyTask, Comparison, ApplyOutcome, ApplyEnv, FileDiff, RenderedFile, Probe, Results, TaskRecord, TaskStatus } from './task/task.ts';
 export type { Connection, ExecResult, ExecOptions } from './connection/types.ts';
 export { quote, quoteArgv } from './connection/quote.ts';
 export type { Facts } from './facts/types.ts';
@@ -24,6 +25,10 @@ export { unitProbe, unitsProbe, parseUnitState, parseUnits, type UnitView, type 
 export { packagesProbe, parseDpkgQuery, isInstalled, type InstalledPackage, type PackageState } from './facts/packages.ts';
 export { pathProbe, parsePathState, readPath, type PathState, type PathMeta } from './facts/paths.ts';
 export { conntrackdStatsProbe, parseConntrackdStats, type ConntrackdStats } from './facts/conntrackd.ts';
+export { BOOT_ID_PROBE, parseBootId } from './facts/boot.ts';
+export { REBOOT_NEED_PROBE, parseRebootNeed, describeRebootNeed, type RebootNeed } from './facts/reboot.ts';
+export { APT_PLAN_PROBE, parseAptPlan, isSecurityUpgrade, type AptPlan, type PendingUpgrade } from './facts/apt.ts';
+export { userProbe, groupProbe, parseUser, parseGroup, type UserEntry, type GroupEntry } from './facts/accounts.ts';
 
 // The built-in modules.
 export * from './modules/index.ts';

@@ -10,6 +10,7 @@ import { JsonSink } from '../output/json.ts';
 import { exitCode, EXIT_FAILED } from '../output/recap.ts';
 import { escapeControl } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
+import { quoteArgv } from '../connection/quote.ts';
 
 function listing(args: PlayArgs, plans: PlayPlan[]): string {
   const out: string[] = [];
@@ -33,8 +34,11 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
   return out.join('\n') + '\n';
 }
 
-/** `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection. */
-export async function playCommand(args: PlayArgs): Promise<number> {
+/**
+ * `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection.
+ * `argv` is the command line as typed, for plays whose stop message prints the command that resumes.
+ */
+export async function playCommand(args: PlayArgs, argv?: string[]): Promise<number> {
   const { plans, originsOf } = await planFromOptions({
     ...args,
     onWarning: (w) => process.stderr.write(redact(`[WARN] ${escapeControl(w)}\n`)),
@@ -53,6 +57,7 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     check: args.check,
     forks: args.forks,
     sink: bus,
+    ...(argv ? { commandLine: quoteArgv(['ts-play', ...argv]) } : {}),
     connect: (host, vars) => conns.connect(host, vars, originsOf(host)),
   });
   let summary;

@@ -45,7 +45,7 @@ export async function copyCommand(argv: string[]): Promise<number> {
   }
   const path = absolutePath('copy', dest.endsWith('/') ? `${dest}${basename(src)}` : dest);
   const v = args.values;
-  const task = () => copy({ path, content, ...(v.mode ? { mode: v.mode as string } : {}), ...(v.owner ? { owner: v.owner as string } : {}), ...(v.group ? { group: v.group as string } : {}) });
+  const task = () => copy({ path, content, backup: false, ...(v.mode ? { mode: v.mode as string } : {}), ...(v.owner ? { owner: v.owner as string } : {}), ...(v.group ? { group: v.group as string } : {}) });
   // Module arguments (mode, owner) are checked before anything connects.
   task();
   const { hosts, vars, conns } = await openAdhoc({ ...args, onWarning: warn });

@@ -1,6 +1,6 @@
-import type { FileDiff } from '../task/task.ts';
+import type { FileDiff, TaskStatus } from '../task/task.ts';
 
-export type TaskStatus = 'ok' | 'changed' | 'skipped' | 'failed';
+export type { TaskStatus };
 
 export interface HostStats {
   ok: number;

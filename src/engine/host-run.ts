@@ -2,18 +2,30 @@ import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
 import type { EventSink, HostStats, TaskStatus } from './events.ts';
-import type { AnyTask, ApplyEnv, Comparison, FileDiff } from '../task/task.ts';
+import type { AnyTask, ApplyEnv, FileDiff } from '../task/task.ts';
 import type { HostPlan, PlannedRole } from './plan.ts';
 import { runProbes } from '../connection/batch.ts';
 import { TsPlayError, EXIT_FAILED } from '../base/errors.ts';
+import { ResultStore } from './results.ts';
+import { isBlock, isFlush, isTask, type Block, type Step } from './steps.ts';
+import { recordOf, TaskRun, type Attempt } from './task-run.ts';
 
 export interface HostRunOptions {
   check: boolean;
   sink: EventSink;
   env: ApplyEnv;
+  /** Where this host's task results go; the runner keeps it for the play's gates. */
+  results?: ResultStore;
 }
 
 export type HostOutcome = 'ok' | 'failed' | 'unreachable';
+
+/** Where a host's run failed: for a stop message that says where to look and how to go on. */
+export interface HostFailure {
+  role?: string;
+  task?: string;
+  reason: string;
+}
 
 export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, roundTrips: 0 };
@@ -29,51 +41,76 @@ class TaskFailed extends TsPlayError {
  * Applies one host's roles in order. State is read in as few round trips as possible: one
  * batch for every role up front; once anything has changed on the host that snapshot is
  * stale, so each later role reads its own state again in one batch. A task that differs is
- * read once more right before it is applied, so apply never acts on a stale plan.
+ * read once more right before it is applied, so apply never acts on a stale plan. A task the
+ * batch did not read (a rescue, a `when` that earlier results decide, anything after a reboot)
+ * reads its own state when its turn comes.
  */
 export class HostRun {
   private snapshot: Map<AnyTask, ExecResult[]> | null = null;
-  private dirty = false;
-  /** Check mode: some task of this host so far would change it (what a `depends` can wait for). */
-  private wouldChange = false;
+  private state = new Map<AnyTask, ExecResult[]>();
+  private readonly tasks: TaskRun;
+  readonly results: ResultStore;
+  failure?: HostFailure;
 
   constructor(
     private readonly plan: HostPlan,
-    private readonly conn: Connection,
+    conn: Connection,
     private readonly facts: Facts,
     private readonly stats: HostStats,
     private readonly opts: HostRunOptions,
-  ) {}
+  ) {
+    this.results = opts.results ?? new ResultStore();
+    // A task that reconnects (a reboot) hands the engine the new connection for everything after it.
+    const env: ApplyEnv = {
+      probeFreshLogin: () => opts.env.probeFreshLogin(),
+      reconnect: async () => {
+        if (!opts.env.reconnect) throw new Error('this run cannot reconnect to the host');
+        return (this.tasks.conn = await opts.env.reconnect());
+      },
+    };
+    this.tasks = new TaskRun(conn, facts, opts.check, env);
+  }
 
   async run(): Promise<HostOutcome> {
     try {
-      const all = this.plan.roles.flatMap((r) => r.tasks.filter((t) => this.applies(t) === true));
-      this.snapshot = await this.read(all);
+      this.snapshot = await this.read(this.plan.roles.flatMap((r) => this.upFront(r)));
       for (const role of this.plan.roles) await this.runRole(role);
       return 'ok';
     } catch (e) {
       if (e instanceof UnreachableError) {
         this.stats.unreachable++;
+        this.failure ??= { reason: `unreachable: ${e.reason}` };
         this.opts.sink.emit({ type: 'unreachable', host: this.plan.host, reason: e.reason });
         return 'unreachable';
       }
       if (!(e instanceof TaskFailed)) {
         this.stats.failed++;
+        this.failure ??= { reason: (e as Error).message };
         this.opts.sink.emit({ type: 'host-failed', host: this.plan.host, reason: (e as Error).message });
       }
       return 'failed';
     }
   }
 
-  private applies(task: AnyTask): true | string {
-    const w = task.when?.(this.facts);
+  /** The tasks a role's batch read covers: those that run unless something fails. */
+  private upFront(role: PlannedRole): AnyTask[] {
+    return this.runnable(role.steps ?? role.tasks);
+  }
+
+  /** Tasks among steps that would run as things stand (a block whose `when` says no: none of its tasks). */
+  private runnable(steps: Step[]): AnyTask[] {
+    return steps.flatMap((s) => (isBlock(s) ? (this.applies(s) === true ? [...this.runnable(s.steps), ...this.runnable(s.always)] : []) : isTask(s) && this.applies(s) === true ? [s] : []));
+  }
+
+  private applies(step: Pick<AnyTask, 'when'>): true | string {
+    const w = step.when?.(this.facts, this.results);
     if (w === undefined || w === true) return true;
     return typeof w === 'string' ? w : 'condition not met';
   }
 
   private async read(tasks: AnyTask[]): Promise<Map<AnyTask, ExecResult[]>> {
     const probes = tasks.map((t) => t.probes(this.facts));
-    const flat = await runProbes(this.conn, probes.flat());
+    const flat = await runProbes(this.tasks.conn, probes.flat());
     const out = new Map<AnyTask, ExecResult[]>();
     let at = 0;
     tasks.forEach((t, i) => {
@@ -85,98 +122,80 @@ export class HostRun {
 
   private async runRole(role: PlannedRole): Promise<void> {
     this.opts.sink.emit({ type: 'role-start', host: this.plan.host, role: role.name });
-    const runnable = role.tasks.filter((t) => this.applies(t) === true);
-    const state = this.dirty ? await this.read(runnable) : this.snapshot!;
+    this.state = this.tasks.dirty ? await this.read(this.upFront(role)) : this.snapshot!;
     const notified = new Set<string>();
-    for (const task of role.tasks) {
-      const skip = this.applies(task);
+    await this.runSteps(role, role.steps ?? role.tasks, notified);
+    await this.flush(role, notified);
+  }
+
+  private async runSteps(role: PlannedRole, steps: Step[], notified: Set<string>): Promise<void> {
+    for (const step of steps) {
+      const skip = this.applies(step);
       if (skip !== true) {
-        this.report(role.name, task, 'skipped', { reason: skip });
+        this.report(role.name, { name: step.name, module: isBlock(step) ? 'block' : isFlush(step) ? 'flush_handlers' : step.module }, { status: 'skipped', reason: skip });
         continue;
       }
-      if (await this.runTask(role.name, task, state.get(task)!, false)) task.notify?.forEach((h) => notified.add(h));
+      if (isFlush(step)) await this.flush(role, notified);
+      else if (isBlock(step)) await this.runBlock(role, step, notified);
+      else if (await this.runTask(role.name, step, this.state.get(step), false)) step.notify?.forEach((h) => notified.add(h));
     }
-    // Handlers run in the order the role declares them, once each, only when notified.
+  }
+
+  private async runBlock(role: PlannedRole, b: Block, notified: Set<string>): Promise<void> {
+    // A block whose `when` earlier results decided was left out of the role's batch: one read for it now.
+    const unread = this.runnable(b.steps).filter((t) => !this.state.has(t));
+    if (unread.length) for (const [t, r] of await this.read(unread)) this.state.set(t, r);
+    try {
+      await this.runSteps(role, b.steps, notified);
+    } catch (e) {
+      // An unreachable host gets no rescue (as in Ansible): there is nothing to run it on.
+      if (!(e instanceof TaskFailed)) throw e;
+      if (b.rescue.length) {
+        this.opts.sink.emit({ type: 'info', host: this.plan.host, message: `${role.name}: block "${b.name}" failed (${e.message}): running its rescue` });
+        try {
+          await this.runSteps(role, b.rescue, notified);
+        } catch (r) {
+          // The rescue's own failure is reported as it happened; the block's failure is the one that stands.
+          if (!(r instanceof TaskFailed)) throw r;
+        }
+      }
+      await this.runSteps(role, b.always, notified);
+      throw e;
+    }
+    await this.runSteps(role, b.always, notified);
+  }
+
+  /** Handlers run in the order the role declares them, once each per flush, only when notified. */
+  private async flush(role: PlannedRole, notified: Set<string>): Promise<void> {
     for (const [name, tasks] of role.handlers) {
       if (!notified.has(name)) continue;
+      notified.delete(name);
       const fresh = await this.read(tasks);
       for (const task of tasks) await this.runTask(role.name, task, fresh.get(task)!, true);
     }
   }
 
   /** Returns whether the task changed (or, in check mode, would change) the host. */
-  private async runTask(role: string, task: AnyTask, results: ExecResult[], handler: boolean): Promise<boolean> {
-    let cmp: Comparison<unknown>;
-    try {
-      cmp = task.compare(await this.actual(task, results), this.facts);
-    } catch (e) {
-      return this.fail(role, task, (e as Error).message, handler);
+  private async runTask(role: string, task: AnyTask, results: ExecResult[] | undefined, handler: boolean): Promise<boolean> {
+    const a = await this.tasks.run(task, results, (message) =>
+      this.opts.sink.emit({ type: 'info', host: this.plan.host, message: `${role} | ${task.name}: ${message}` }),
+    );
+    if (this.tasks.stale) {
+      // Everything read before (the role's batch included) describes a host that is gone.
+      this.tasks.stale = false;
+      this.state = new Map();
     }
-    if (cmp.status === 'ok') {
-      this.report(role, task, 'ok', { reason: cmp.reason, warnings: cmp.warnings, handler });
-      return false;
-    }
-    if (cmp.status === 'skip') {
-      this.report(role, task, 'skipped', { reason: cmp.reason, handler });
-      return false;
-    }
-    if (cmp.status === 'fail') return this.fail(role, task, cmp.reason, handler);
-    if (this.opts.check) {
-      if (cmp.status === 'depends') {
-        if (!this.wouldChange) return this.fail(role, task, `${cmp.reason}, and no earlier task would change anything that could provide it`, handler);
-        this.report(role, task, 'changed', { reason: `${cmp.reason}, after an earlier change`, handler, dependsOnEarlierChange: true });
-        return true;
-      }
-      this.wouldChange = true;
-      this.report(role, task, 'changed', { reason: cmp.reason, diffs: cmp.diffs, warnings: cmp.warnings, handler });
-      return true;
-    }
-    // Read again right before acting: the batch read may be seconds old.
-    let fresh: Comparison<unknown>;
-    try {
-      fresh = task.compare(await this.actual(task), this.facts);
-    } catch (e) {
-      // A cloud API that fails this read fails the task; a host that cannot answer its probes stays the host's failure.
-      if (!task.readControl) throw e;
-      return this.fail(role, task, (e as Error).message, handler);
-    }
-    if (fresh.status === 'depends') return this.fail(role, task, `${fresh.reason}: nothing earlier in the run provided it`, handler);
-    if (fresh.status !== 'change') {
-      this.report(role, task, fresh.status === 'fail' ? 'failed' : fresh.status === 'skip' ? 'skipped' : 'ok', { reason: fresh.reason, handler });
-      if (fresh.status === 'fail') throw new TaskFailed(fresh.reason);
-      return false;
-    }
-    try {
-      const outcome = await task.apply(this.conn, fresh.plan, this.facts, this.opts.env);
-      const changed = outcome?.changed ?? true;
-      const warnings = [...(fresh.warnings ?? []), ...(outcome?.warnings ?? [])];
-      this.dirty ||= changed;
-      this.report(role, task, changed ? 'changed' : 'ok', { reason: outcome?.reason ?? fresh.reason, diffs: changed ? fresh.diffs : undefined, warnings, handler });
-      return changed;
-    } catch (e) {
-      if (e instanceof UnreachableError) throw e;
-      return this.fail(role, task, (e as Error).message, handler);
-    }
+    this.results.set(task, recordOf(a));
+    this.report(role, task, { ...a, handler });
+    if (a.status === 'failed') throw new TaskFailed(a.reason ?? 'failed');
+    return a.status === 'changed';
   }
 
-  /** The task's actual state: from the results of its probes (read now when not given), or from the control side. */
-  private async actual(task: AnyTask, results?: ExecResult[]): Promise<unknown> {
-    if (task.readControl) return task.readControl(this.facts);
-    return task.parse(results ?? (await runProbes(this.conn, task.probes(this.facts))), this.facts);
-  }
-
-  private fail(role: string, task: AnyTask, reason: string, handler: boolean): never {
-    this.report(role, task, 'failed', { reason, handler });
-    throw new TaskFailed(reason);
-  }
-
-  private report(
-    role: string,
-    task: AnyTask,
-    status: TaskStatus,
-    extra: { reason?: string; diffs?: FileDiff[]; warnings?: string[]; handler?: boolean; dependsOnEarlierChange?: boolean },
-  ): void {
+  private report(role: string, task: { name: string; module: string }, a: Attempt & { handler?: boolean }): void {
+    const status: TaskStatus = a.status;
     this.stats[status === 'ok' ? 'ok' : status]++;
+    if (status === 'failed') this.failure ??= { role, task: task.name, reason: a.reason ?? 'failed' };
+    const diffs: FileDiff[] | undefined = a.diffs;
     this.opts.sink.emit({
       type: 'task',
       host: this.plan.host,
@@ -185,11 +204,11 @@ export class HostRun {
       module: task.module,
       status,
       check: this.opts.check,
-      ...(extra.reason ? { reason: extra.reason } : {}),
-      ...(extra.diffs?.length ? { diffs: extra.diffs } : {}),
-      ...(extra.warnings?.length ? { warnings: extra.warnings } : {}),
-      ...(extra.handler ? { handler: true } : {}),
-      ...(extra.dependsOnEarlierChange ? { dependsOnEarlierChange: true } : {}),
+      ...(a.reason ? { reason: a.reason } : {}),
+      ...(diffs?.length ? { diffs } : {}),
+      ...(a.warnings?.length ? { warnings: a.warnings } : {}),
+      ...(a.handler ? { handler: true } : {}),
+      ...(a.dependsOnEarlierChange ? { dependsOnEarlierChange: true } : {}),
     });
   }
 }

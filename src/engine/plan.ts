@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderTemplate, templatePath } from './template.ts';
 import { selected, unknownTags, type TagFilter } from './tags.ts';
+import { leafTasks, selectSteps, type Step } from './steps.ts';
 import { TsPlayError } from '../base/errors.ts';
 import { UndeclaredVars } from './undeclared.ts';
 
@@ -29,8 +30,11 @@ export interface InventorySource {
 
 export interface PlannedRole {
   name: string;
+  /** Every task the role will run or may run (inside blocks, their rescue and always too), in order. */
   tasks: AnyTask[];
   handlers: Map<string, AnyTask[]>;
+  /** How the tasks are arranged (blocks, handler flushes); absent means `tasks` one after another. */
+  steps?: Step[];
 }
 
 export interface HostPlan {
@@ -74,29 +78,24 @@ function planRole(use: RoleUse, play: Play, view: HostView, vars: Record<string,
   };
   const where = `${view.name}: role ${def.name}`;
   for (const msg of def.validate?.(vars as never, view) ?? []) problems.push(`${where}: ${msg}`);
-  let tasks: AnyTask[];
+  let steps: Step[];
   let handlers: Record<string, AnyTask[]>;
   try {
-    tasks = def.tasks(ctx);
+    steps = def.tasks(ctx);
     handlers = def.handlers?.(ctx) ?? {};
   } catch (e) {
     problems.push(`${where}: ${(e as Error).message}`);
     return null;
   }
-  const base = roleTags(use, play);
-  const kept: AnyTask[] = [];
-  for (const task of tasks) {
-    const tags = [...base, ...(task.tags ?? [])];
-    tags.forEach((t) => seenTags.add(t));
+  const kept = selectSteps(steps, roleTags(use, play), (tags) => selected(tags, filter));
+  for (const task of leafTasks(steps)) {
+    (task.tags ?? []).forEach((t) => seenTags.add(t));
     for (const h of task.notify ?? []) {
       if (!handlers[h]) problems.push(`${where}: task "${task.name}" notifies unknown handler "${h}"`);
     }
-    // Tasks are built afresh for each host, so recording the full tag set on them is safe.
-    task.tags = tags;
-    if (selected(tags, filter)) kept.push(task);
   }
   if (kept.length === 0) return null;
-  return { name: def.name, tasks: kept, handlers: new Map(Object.entries(handlers)) };
+  return { name: def.name, tasks: leafTasks(kept), handlers: new Map(Object.entries(handlers)), steps: kept };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AnyTask } from '../task/task.ts';
+import type { Step } from './steps.ts';
 
 /** A host as roles see it while their tasks are built: before any connection, so no facts. */
 export interface HostView {
@@ -27,7 +28,8 @@ export interface RoleDef<V extends object> {
   defaults: V;
   /** Semantic checks on the merged variables; each string is an error naming the variable. */
   validate?(vars: V, host: HostView): string[];
-  tasks(ctx: RoleContext<V>): AnyTask[];
+  /** Tasks in order; `block()` groups some with a rescue, `flushHandlers()` runs the notified handlers there. */
+  tasks(ctx: RoleContext<V>): Step[];
   /** Handlers by name: run once at the end of the role, only when notified by a change. */
   handlers?(ctx: RoleContext<V>): Record<string, AnyTask[]>;
 }

@@ -4,17 +4,21 @@ import { UnreachableError } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
 import { gatherFacts } from '../facts/gather.ts';
 import type { EventSink, HostStats } from './events.ts';
-import type { BatchContext } from './play.ts';
+import type { BatchContext, StopContext } from './play.ts';
 import type { PlayPlan } from './plan.ts';
 import { batches, tooManyFailures } from './serial.ts';
-import { emptyStats, HostRun, type HostOutcome } from './host-run.ts';
+import { emptyStats, HostRun, type HostFailure, type HostOutcome } from './host-run.ts';
+import { ResultStore } from './results.ts';
+import { Connections } from './connections.ts';
 
 export interface RunOptions {
   check: boolean;
   forks: number;
   sink: EventSink;
-  /** Opens the one connection a host gets for the whole run. */
+  /** Opens the one connection a host gets for the whole run (and a new one after a reboot). */
   connect(host: string, vars: Record<string, unknown>): Promise<Connection>;
+  /** The command line being run, for plays whose stop message says how to resume. */
+  commandLine?: string;
 }
 
 export interface RunSummary {
@@ -25,12 +29,16 @@ export interface RunSummary {
 
 /** Runs planned plays batch by batch; one connection and one fact-gathering per host for the whole run. */
 export class Runner {
-  private readonly conns = new Map<string, Promise<Connection>>();
+  private readonly conns: Connections;
   private readonly facts = new Map<string, Promise<Facts>>();
   private readonly stats: Record<string, HostStats> = {};
   private readonly dead = new Set<string>();
+  private readonly results = new Map<string, ResultStore>();
+  private readonly failures = new Map<string, HostFailure>();
 
-  constructor(private readonly opts: RunOptions) {}
+  constructor(private readonly opts: RunOptions) {
+    this.conns = new Connections(opts.connect);
+  }
 
   async run(plans: PlayPlan[]): Promise<RunSummary> {
     for (const p of plans) for (const h of p.hosts) this.stats[h] ??= emptyStats();
@@ -49,12 +57,7 @@ export class Runner {
   }
 
   private connection(host: string, vars: Record<string, unknown>): Promise<Connection> {
-    let c = this.conns.get(host);
-    if (!c) {
-      c = this.opts.connect(host, vars);
-      this.conns.set(host, c);
-    }
-    return c;
+    return this.conns.get(host, vars);
   }
 
   private hookContext(plan: PlayPlan, hosts: string[]): Omit<BatchContext, 'batch' | 'index' | 'total'> {
@@ -65,7 +68,38 @@ export class Runner {
       connect: (h) => this.connection(h, plan.byHost.get(h)?.vars ?? {}),
       vars: (h) => plan.byHost.get(h)?.vars ?? {},
       log: (message) => this.opts.sink.emit({ type: 'info', message }),
+      results: (h) => this.resultsOf(h),
     };
+  }
+
+  private resultsOf(host: string): ResultStore {
+    let r = this.results.get(host);
+    if (!r) {
+      r = new ResultStore();
+      this.results.set(host, r);
+    }
+    return r;
+  }
+
+  /** The runner's reason, with what the play's onStop adds (where the pair stands, how to resume). */
+  private async stop(plan: PlayPlan, hosts: string[], done: string[], reason: string, touched: string[] = []): Promise<string> {
+    if (!plan.play.onStop) return reason;
+    const failed = hosts.filter((h) => this.failures.has(h)).map((h) => ({ host: h, ...this.failures.get(h)! }));
+    const ctx: StopContext = {
+      ...this.hookContext(plan, hosts),
+      reason,
+      done: [...done],
+      failed,
+      touched: [...touched],
+      remaining: hosts.filter((h) => !done.includes(h) && !this.failures.has(h) && !touched.includes(h)),
+      ...(this.opts.commandLine ? { commandLine: this.opts.commandLine } : {}),
+    };
+    try {
+      const extra = await plan.play.onStop(ctx);
+      return extra ? `${reason}\n${extra}` : reason;
+    } catch (e) {
+      return `${reason}\n(the play's stop report failed: ${(e as Error).message})`;
+    }
   }
 
   private async gate(plan: PlayPlan, name: string, fn: () => Promise<void>): Promise<string | undefined> {
@@ -90,15 +124,18 @@ export class Runner {
       const failure = await this.gate(plan, 'order', async () => {
         hosts = await play.order!(ordered, base);
       });
-      if (failure) return failure;
+      if (failure) return this.stop(plan, ordered, [], failure);
     }
     const groups = batches(hosts, play.serial);
+    const done: string[] = [];
+    const ordered = hosts;
+    const stop = (reason: string, touched: string[] = []) => this.stop(plan, ordered, done, reason, touched);
     for (const [index, batch] of groups.entries()) {
       this.opts.sink.emit({ type: 'batch-start', play: play.name, index, total: groups.length, hosts: batch });
       const ctx: BatchContext = { ...base, batch, index, total: groups.length };
       if (play.beforeBatch) {
         const failure = await this.gate(plan, `before batch ${index + 1}`, () => play.beforeBatch!(ctx));
-        if (failure) return failure;
+        if (failure) return stop(failure);
       }
       const limit = pLimit(Math.max(1, this.opts.forks));
       const changedBefore = batch.map((h) => this.stats[h]!.changed);
@@ -106,13 +143,15 @@ export class Runner {
       const failed = outcomes.filter((o) => o !== 'ok').length;
       if (tooManyFailures(failed, batch.length, play.maxFailPercentage ?? 0)) {
         const who = batch.filter((_, i) => outcomes[i] !== 'ok').join(', ');
-        return `${failed} of ${batch.length} host(s) in batch ${index + 1} failed or were unreachable (${who}); maxFailPercentage is ${play.maxFailPercentage ?? 0}`;
+        const ran = batch.filter((_, i) => outcomes[i] === 'ok');
+        return stop(`${failed} of ${batch.length} host(s) in batch ${index + 1} failed or were unreachable (${who}); maxFailPercentage is ${play.maxFailPercentage ?? 0}`, ran);
       }
       if (play.afterBatch) {
         const changed = batch.filter((h, i) => this.stats[h]!.changed > changedBefore[i]!);
         const failure = await this.gate(plan, `after batch ${index + 1}`, () => play.afterBatch!({ ...ctx, changed }));
-        if (failure) return failure;
+        if (failure) return stop(failure, batch.filter((_, i) => outcomes[i] === 'ok'));
       }
+      done.push(...batch.filter((_, i) => outcomes[i] === 'ok'));
     }
     return undefined;
   }
@@ -133,6 +172,7 @@ export class Runner {
     } catch (e) {
       this.dead.add(host);
       const unreachable = e instanceof UnreachableError;
+      this.failures.set(host, { reason: unreachable ? `unreachable: ${(e as UnreachableError).reason}` : (e as Error).message });
       stats[unreachable ? 'unreachable' : 'failed']++;
       this.opts.sink.emit(unreachable ? { type: 'unreachable', host, reason: (e as UnreachableError).reason } : { type: 'host-failed', host, reason: (e as Error).message });
       this.opts.sink.emit({ type: 'host-done', host });
@@ -154,23 +194,22 @@ export class Runner {
           await fresh.close();
         }
       },
+      reconnect: () => this.conns.reconnect(host, hp.vars),
     };
-    const outcome = await new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink, env }).run();
-    stats.roundTrips = conn.roundTrips;
+    const run = new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink, env, results: this.resultsOf(host) });
+    const outcome = await run.run();
+    stats.roundTrips = await this.conns.roundTrips(host);
     this.opts.sink.emit({ type: 'host-done', host });
-    if (outcome !== 'ok') this.dead.add(host);
+    if (outcome !== 'ok') {
+      this.dead.add(host);
+      if (run.failure) this.failures.set(host, run.failure);
+    }
     return outcome;
   }
 
   private async closeAll(): Promise<void> {
-    for (const [host, c] of this.conns) {
-      try {
-        const conn = await c;
-        if (this.stats[host]) this.stats[host].roundTrips = conn.roundTrips;
-        await conn.close();
-      } catch {
-        // A host that never connected has nothing to close.
-      }
-    }
+    await this.conns.closeAll((host, trips) => {
+      if (this.stats[host]) this.stats[host].roundTrips = trips;
+    });
   }
 }

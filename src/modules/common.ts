@@ -1,14 +1,20 @@
 import { posix } from 'node:path';
 import type { Facts } from '../facts/types.ts';
+import type { Results, TaskRecord } from '../task/task.ts';
 import { TsPlayError } from '../base/errors.ts';
 
 /** What every module factory accepts besides its own arguments, passed through to the Task. */
-export interface TaskOptions {
+export interface TaskOptions<R = unknown> {
   name?: string;
   tags?: string[];
   /** Handler names queued when the task changes something. */
   notify?: string | string[];
-  when?: (facts: Facts) => boolean | string;
+  /** Asked when the task's turn comes: `(facts, results) => results.of(upgrade)?.result?.rebootNeeded ?? 'nothing upgraded'`. */
+  when?: (facts: Facts, results: Results) => boolean | string;
+  /** Tries after the first, `delay` seconds apart (default 5), while the task fails or `until` says no. */
+  retries?: number;
+  delay?: number;
+  until?: (record: TaskRecord<R>) => boolean;
 }
 
 /** A module argument that can never work: thrown while the role builds its tasks, before any connection. */
@@ -18,13 +24,26 @@ export class ModuleArgumentError extends TsPlayError {
   }
 }
 
+function retryCount(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1000) throw new ModuleArgumentError('task', `retries must be a whole number 0..1000, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function delaySeconds(v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 3600) throw new ModuleArgumentError('task', `delay must be 0..3600 seconds, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** The Task fields that come straight from TaskOptions. */
-export function passThrough(opts: TaskOptions, defaultName: string) {
+export function passThrough<R = unknown>(opts: TaskOptions<R>, defaultName: string) {
   return {
     name: opts.name ?? defaultName,
     ...(opts.tags ? { tags: [...opts.tags] } : {}),
     ...(opts.notify !== undefined ? { notify: typeof opts.notify === 'string' ? [opts.notify] : [...opts.notify] } : {}),
     ...(opts.when ? { when: opts.when } : {}),
+    ...(opts.retries !== undefined ? { retries: retryCount(opts.retries) } : {}),
+    ...(opts.delay !== undefined ? { delay: delaySeconds(opts.delay) } : {}),
+    ...(opts.until ? { until: opts.until } : {}),
   };
 }
 

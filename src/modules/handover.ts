@@ -1,14 +1,14 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
 import type { Task } from '../task/task.ts';
-import { check, trimStderr } from '../connection/errors.ts';
+import { check } from '../connection/errors.ts';
 import { ModuleArgumentError, passThrough, type TaskOptions } from './common.ts';
 import { parseUnitState, unitProbe, type UnitState, type UnitView } from '../facts/units.ts';
 import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
-import { conntrackdStatsProbe, parseConntrackdStats } from '../facts/conntrackd.ts';
 import { parseKeyValues } from '../facts/keyvalue.ts';
 import { unitCommand, unitName } from './unit-state.ts';
-import { FORGET_NEIGHBOURS, NODE_HEALTH, PEER_OWNS, STARTED_PROBE } from './handover-scripts.ts';
+import { NODE_HEALTH, STARTED_PROBE } from './handover-scripts.ts';
+import { checkVips, giveVipsAway, peerAlive, seconds, secs, until, type HandoverSteps } from './handover-steps.ts';
 
 export interface HandoverRestartArgs extends TaskOptions {
   /** The unit whose change needs a restart: keepalived itself or conntrackd. */
@@ -43,14 +43,6 @@ export interface HandoverPlan {
   daemonReload: boolean;
 }
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function seconds(name: string, v: number | undefined, dflt: number, min: number): number {
-  const n = v ?? dflt;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > 600) throw new ModuleArgumentError('handoverRestart', `${name} must be ${min}..600 seconds, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 /** "Thu 2026-11-26 10:41:52.308593 UTC" as ms since the epoch (fractions kept). */
 export function parseSystemdTime(s: string | undefined): number | undefined {
@@ -86,66 +78,31 @@ function parseStarted(r: ExecResult | undefined): Pick<HandoverState, 'startedAt
 export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, HandoverPlan> {
   const unit = unitName('handoverRestart', args.unit);
   const keepalived = unitName('handoverRestart', args.keepalivedUnit ?? 'keepalived');
-  if (!Array.isArray(args.vips) || args.vips.length === 0 || args.vips.some((p) => !IPV4.test(p?.vip ?? '') || !IPV4.test(p?.peer ?? ''))) {
-    throw new ModuleArgumentError('handoverRestart', `${unit}: vips must be a non-empty list of { vip, peer } plain IPv4 addresses, got ${JSON.stringify(args.vips)}`);
-  }
+  const vips = checkVips('handoverRestart', unit, args.vips);
   const watch = args.watch ?? [];
   if (watch.some((p) => typeof p !== 'string' || !p.startsWith('/'))) throw new ModuleArgumentError('handoverRestart', `${unit}: watch must list absolute paths`);
-  const takeover = seconds('takeoverTimeout', args.takeoverTimeout, 10, 1);
-  const healthy = seconds('healthyTimeout', args.healthyTimeout, 30, 1);
-  const aliveWindow = seconds('peerAliveWindow', args.peerAliveWindow, 2.5, 0);
-  const pollMs = args.pollMs ?? 200;
+  const healthy = seconds('handoverRestart', 'healthyTimeout', args.healthyTimeout, 30, 1);
   const conf = args.conntrackdConfig ?? '/etc/conntrackd/conntrackd.conf';
   const stateDir = args.stateDir ?? '/run/ha-notify';
-  const vipList = args.vips.map((p) => p.vip);
-
-  /** Received sync packets, to tell a live peer from none (FTFW sends alive messages every second). */
-  async function syncReceived(conn: Connection): Promise<number | undefined> {
-    const r = await conn.exec(conntrackdStatsProbe(conf).argv);
-    return r.code === 0 ? parseConntrackdStats(r.stdout).packetsReceived : undefined;
-  }
-
-  async function until(conn: Connection, timeoutSec: number, probe: () => Promise<string | undefined>): Promise<string | undefined> {
-    const end = Date.now() + timeoutSec * 1000;
-    let last: string | undefined;
-    for (;;) {
-      last = await probe();
-      if (last === undefined || Date.now() >= end) return last;
-      await sleep(pollMs);
-    }
-  }
+  const vipList = vips.map((p) => p.vip);
+  const steps: HandoverSteps = {
+    keepalived, vips, conntrackdConfig: conf, pollMs: args.pollMs ?? 200,
+    takeoverTimeout: seconds('handoverRestart', 'takeoverTimeout', args.takeoverTimeout, 10, 1),
+    peerAliveWindow: seconds('handoverRestart', 'peerAliveWindow', args.peerAliveWindow, 2.5, 0),
+  };
 
   async function handover(conn: Connection, facts: Facts): Promise<{ changed: boolean; warnings?: string[] }> {
     const host = conn.host;
-    if (aliveWindow > 0) {
-      const before = await syncReceived(conn);
-      await sleep(aliveWindow * 1000);
-      const after = await syncReceived(conn);
-      if (before !== undefined && after !== undefined && after === before) {
-        // A pair of one (the first rollout, the peer not built yet): nobody could take over.
-        await unitCommand(conn, facts.init, unit, 'restart');
-        return { changed: true, warnings: [`no sync messages from a peer in ${aliveWindow}s: nobody to hand the VIPs to, ${unit} restarted in place`] };
-      }
+    if (!(await peerAlive(conn, steps))) {
+      // A pair of one (the first rollout, the peer not built yet): nobody could take over.
+      await unitCommand(conn, facts.init, unit, 'restart');
+      return { changed: true, warnings: [`no sync messages from a peer in ${steps.peerAliveWindow}s: nobody to hand the VIPs to, ${unit} restarted in place`] };
     }
-    const started = Date.now();
-    await unitCommand(conn, facts.init, keepalived, 'stop');
-    const stoppedMs = Date.now() - started;
-    await check(conn, ['sh', '-c', FORGET_NEIGHBOURS, 'sh', ...vipList]);
-    const pairs = args.vips.flatMap((p) => [p.vip, p.peer]);
-    const notTaken = await until(conn, takeover, async () => {
-      const r = await conn.exec(['sh', '-c', PEER_OWNS, 'sh', ...pairs]);
-      return r.code === 0 ? undefined : trimStderr(r.stdout || r.stderr) || `exit ${r.code}`;
-    });
-    if (notTaken !== undefined) {
-      const restarted = await conn.exec(['systemctl', 'start', '--', keepalived]);
-      const back = restarted.code === 0 ? `${keepalived} started again here` : `starting ${keepalived} again FAILED (exit ${restarted.code}: ${trimStderr(restarted.stderr)})`;
-      throw new Error(`${host}: the peer did not take over the VIPs within ${takeover}s after ${keepalived} stopped (${notTaken.replace(/\n/g, '; ')}); ${back}, ${unit} not restarted`);
-    }
-    const tookMs = Date.now() - started - stoppedMs;
+    const { stoppedMs, tookMs } = await giveVipsAway(conn, facts, steps, `${unit} not restarted`);
     if (unit !== keepalived) await unitCommand(conn, facts.init, unit, 'restart');
     const since = Number((await check(conn, ['date', '+%s'])).stdout.trim());
     await unitCommand(conn, facts.init, keepalived, 'start');
-    const sick = await until(conn, healthy, async () => {
+    const sick = await until(steps, healthy, async () => {
       const kv = parseKeyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
       const problems = [
         kv.keepalived !== 'active' ? `${keepalived} is ${kv.keepalived ?? 'unknown'}` : '',
@@ -155,7 +112,6 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
       return problems.length ? problems.join(', ') : undefined;
     });
     if (sick !== undefined) throw new Error(`${host}: ${unit} restarted after handing the VIPs over, but the node is not healthy after ${healthy}s: ${sick}; the peer keeps the VIPs`);
-    const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
     return { changed: true, warnings: [`VIPs ${vipList.join(', ')} handed to the peer before restarting ${unit}: ${keepalived} stopped in ${secs(stoppedMs)}, the peer answered for them ${secs(tookMs)} later`] };
   }
 

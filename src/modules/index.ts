@@ -1,6 +1,5 @@
 // The built-in modules roles build their tasks from.
 export { file, type FileArgs } from './file.ts';
-export { copy, type CopyArgs } from './copy.ts';
 export { directory, type DirectoryArgs } from './directory.ts';
 export { absent, type AbsentArgs } from './absent.ts';
 export { symlink, type SymlinkArgs } from './symlink.ts';
@@ -16,3 +15,12 @@ export { systemUser } from './user.ts';
 export { guardedFile, type GuardedFileArgs } from './guarded.ts';
 export { defaultConfirm, sshBanner, type Confirm } from './confirm.ts';
 export { permissions, type PermissionsArgs } from './permissions.ts';
+export { handOver, type HandOverArgs } from './hand-over.ts';
+export { reboot, type RebootArgs, type RebootResult } from './reboot.ts';
+export { waitFor, type WaitForArgs, type WaitCondition, type WaitForResult } from './wait-for.ts';
+export { lineInFile, editLine, type LineInFileArgs } from './line-in-file.ts';
+export { blockInFile, editBlock, type BlockInFileArgs } from './block-in-file.ts';
+export { user, group, type UserArgs, type GroupArgs } from './accounts.ts';
+export { copy, type CopyArgs } from './copy.ts';
+export { aptUpdate, type AptUpdateArgs } from './apt.ts';
+export { aptUpgrade, aptPending, type AptUpgradeArgs, type AptUpgradeResult, type PackageChange, type UpgradeSelection } from './apt-upgrade.ts';

@@ -26,6 +26,11 @@ export const APT_INSTALL = [
   '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold',
 ];
 export const APT_REMOVE = [...APT_ENV, 'apt-get', 'remove', '-y', '-q', ...LOCK_WAIT];
+/** "upgrade" that may install new dependencies (a new kernel ABI's image) but never removes a package. */
+export const APT_UPGRADE = [
+  ...APT_ENV, 'apt-get', 'upgrade', '-y', '-q', '--with-new-pkgs', ...LOCK_WAIT,
+  '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold',
+];
 export const APT_UPDATE = [...APT_ENV, 'apt-get', 'update', '-q', ...LOCK_WAIT];
 /** apt's answers when the package lists are missing or stale: worth one `apt-get update`. */
 const NEEDS_UPDATE = /Unable to locate package|has no installation candidate|is not available, but is referred to/;

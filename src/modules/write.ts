@@ -11,7 +11,7 @@ export const KEEP_BACKUPS = 3;
 
 export interface WriteSpec {
   path: string;
-  /** Bytes go through stdin as they are: a Buffer is written unchanged (binary files). */
+  /** A Buffer travels base64-encoded and is decoded on the host: every byte arrives as it was. */
   content: string | Buffer;
   owner: string;
   group: string;
@@ -37,14 +37,14 @@ export class FileWriteError extends TsPlayError {
 // EXIT trap removes it on every failure path (after a successful mv it no longer exists).
 // Backups are named <path>.<YYYYmmddTHHMMSS>~ so a glob of that exact shape lists the
 // backups of this file only, oldest first.
-const WRITE_SCRIPT = `p=$1 t=$2 o=$3 g=$4 m=$5 b=$6 keep=$7
+const writeScript = (read: string) => `p=$1 t=$2 o=$3 g=$4 m=$5 b=$6 keep=$7
 shift 7
 d=\${p%/*}; [ -n "$d" ] || d=/
 [ -d "$d" ] || { printf 'directory %s does not exist\\n' "$d" >&2; exit 90; }
 if [ -L "$p" ] || [ -d "$p" ]; then printf '%s is a symlink or directory, not replaced\\n' "$p" >&2; exit 96; fi
 trap 'rm -f -- "$t"' EXIT
 umask 077
-cat > "$t" || exit 91
+${read} > "$t" || exit 91
 chown -- "$o:$g" "$t" || exit 92
 chmod -- "$m" "$t" || exit 92
 if [ $# -gt 0 ]; then
@@ -57,6 +57,8 @@ if [ "$b" = yes ] && [ -f "$p" ]; then
   while [ $# -gt "$keep" ]; do rm -f -- "$1"; shift; done
 fi
 mv -f -- "$t" "$p" || exit 95`;
+const WRITE_SCRIPT = writeScript('cat');
+const WRITE_SCRIPT_BASE64 = writeScript('base64 -d');
 
 const STEPS: Record<number, string> = {
   91: 'writing the temp file failed',
@@ -83,12 +85,13 @@ export function substituteTemp(validate: readonly string[], temp: string): strin
 export async function writeFileAtomic(conn: Connection, spec: WriteSpec): Promise<void> {
   const temp = tempPathFor(spec.path);
   const validate = spec.validate ? substituteTemp(spec.validate, temp) : [];
+  const binary = typeof spec.content !== 'string';
   const argv = [
-    'sh', '-c', WRITE_SCRIPT, 'sh',
+    'sh', '-c', binary ? WRITE_SCRIPT_BASE64 : WRITE_SCRIPT, 'sh',
     spec.path, temp, spec.owner, spec.group, formatMode(spec.mode), spec.backup ? 'yes' : 'no', String(KEEP_BACKUPS),
     ...validate,
   ];
-  const r = await conn.exec(argv, { stdin: spec.content });
+  const r = await conn.exec(argv, { stdin: binary ? (spec.content as Buffer).toString('base64') : spec.content });
   if (r.code === 0) return;
   const err = trimStderr(r.stderr);
   if (r.code === 90) throw new FileWriteError(conn.host, spec.path, err);

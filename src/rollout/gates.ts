@@ -13,6 +13,12 @@ export interface PairGateOptions {
   /** Variables the gates fall back on (the roles' defaults: hooks only see inventory, play and -e). */
   defaults?: Record<string, unknown>;
   clock?: Clock;
+  /**
+   * The after-gate also waits for conntrack sync to catch up (the backup's external cache
+   * within the margin of the master's internal one): after a node rebooted, its caches start
+   * empty, and the next node must not be touched before its flows are mirrored again.
+   */
+  syncAfter?: boolean;
 }
 
 /** The play hooks that keep a gateway pair serving while it is rolled out one node at a time. */
@@ -120,10 +126,13 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         const [n, p] = await Promise.all([read(ctx, node), read(ctx, peer)]);
         last = [n, p];
         if (!serving([n, p])) return [];
-        return [...healthProblems(n, s, 'node'), ...servingProblems([n, p], s), ...roleProblems(n, p, s), ...announcementProblems([n, p], s)];
+        const problems = [...healthProblems(n, s, 'node'), ...servingProblems([n, p], s), ...roleProblems(n, p, s), ...announcementProblems([n, p], s)];
+        const master = holder([n, p], s);
+        if (opts.syncAfter && master && problems.length === 0) problems.push(...syncProblems(master, master === n ? p : n, s));
+        return problems;
       }, clock);
       if (!serving(last)) return ctx.log(`${node}: the pair is not serving (keepalived not running on either node)`);
-      ctx.log(`${node}: healthy and back in its role; ${holder(last, s)?.host ?? '?'} holds the VIPs`);
+      ctx.log(`${node}: healthy and back in its role; ${holder(last, s)?.host ?? '?'} holds the VIPs${opts.syncAfter ? ', conntrack sync current' : ''}`);
     },
   };
 }

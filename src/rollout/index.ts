@@ -2,3 +2,4 @@
 export { gatewayPair, type PairGateOptions, type PairGates } from './gates.ts';
 export { pairSettings, rolloutDefaults, type PairSettings } from './settings.ts';
 export { GateError } from './wait.ts';
+export { maintenanceStop, hostList, type MaintenanceStopOptions } from './maintenance.ts';

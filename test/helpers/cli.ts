@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { runProcess } from '../../src/base/process.ts';
 import { join } from 'node:path';
 
@@ -31,4 +32,30 @@ export function recap(stdout: string, host: string): Record<string, number> | un
   const m = new RegExp(`^${host} : (.*)$`, 'm').exec(stdout);
   if (!m) return undefined;
   return Object.fromEntries(m[1]!.split(' ').map((kv) => kv.split('=')).map(([k, v]) => [k!, Number(v)]));
+}
+
+/** Runs ts-play like tsplay(), handing each stdout line to `onLine` as it comes (to act mid-run). */
+export function tsplayLines(args: string[], onLine: (line: string) => void = () => {}, timeoutMs = 900_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], {
+      cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      partial += b.toString();
+      const lines = partial.split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) onLine(l);
+    });
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr });
+    });
+  });
 }

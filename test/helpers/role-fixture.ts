@@ -4,6 +4,7 @@ import type { AnyTask, RenderedFile } from '../../src/task/task.ts';
 import type { HostView, RoleContext, RoleFactory } from 'ts-play';
 import { isRequiredMarker } from '../../src/inventory/required.ts';
 import { renderTemplate, templatePath } from '../../src/engine/template.ts';
+import { leafTasks } from '../../src/engine/steps.ts';
 
 export interface Fixture {
   errors: string[];
@@ -33,7 +34,8 @@ export function buildRole<V extends object>(role: RoleFactory<V>, vars: Record<s
     template: (name, extra) => renderTemplate(templatePath(def.dir, name), { ...merged, ...extra, inventory_hostname: hostName, host }),
     file: (name) => readFileSync(join(def.dir, 'files', name), 'utf8'),
   };
-  const tasks = def.tasks(ctx);
+  // Blocks are flattened: fixtures look at every task a role may run.
+  const tasks = leafTasks(def.tasks(ctx));
   const handlers = def.handlers?.(ctx) ?? {};
   const files = new Map<string, RenderedFile>();
   for (const t of [...tasks, ...Object.values(handlers).flat()]) if (t.renders) files.set(t.renders.path, t.renders);
