@@ -15,8 +15,10 @@ printf '%s\\n' "$err" >&2
 exit 1`;
 
 const KEEPALIVED_DROPIN = `# Managed by ts-play (role bgp): a node whose keepalived stops, for any reason (a planned stop,
-# a crash, a kill), stops drawing the shared IPs' traffic: it announces them as secondary.
+# a crash, a kill), stops drawing the shared IPs' traffic: it announces them as secondary. A
+# planned stop demotes first (keepalived takes a second to exit after its priority-0 advert).
 [Service]
+ExecStop=-${HA_BGP_PATH} secondary "keepalived stopping"
 ExecStopPost=-${HA_BGP_PATH} secondary "keepalived stopped"
 `;
 
@@ -50,8 +52,6 @@ export const bgp = defineRole<BgpVars>({
       haBgp: HA_BGP_PATH, sh: quote,
     };
     const tasks: AnyTask[] = [
-      file({ path: '/etc/systemd/system/ha-vip-lo.service', content: ctx.template('ha-vip-lo.service.ejs', locals), notify: 'systemd daemon-reload' }),
-      service({ unit: 'ha-vip-lo', state: 'started', enabled: true }),
       file({ path: HA_BGP_PATH, content: ctx.template('ha-bgp.ejs', locals), mode: '0755', validate: ['sh', '-n', '%s'] }),
       directory({ path: '/etc/systemd/system/keepalived.service.d', mode: '0755' }),
       file({ path: '/etc/systemd/system/keepalived.service.d/20-bgp.conf', content: KEEPALIVED_DROPIN, notify: 'systemd daemon-reload' }),

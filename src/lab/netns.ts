@@ -87,6 +87,11 @@ export async function ensureHostNet(h: HostSpec, pulled: readonly Iface[] = []):
   if (h.gateway) await must(['ip', '-n', ns, 'route', 'replace', 'default', 'via', h.gateway]);
   if (h.gateway6) await must(['ip', '-n', ns, '-6', 'route', 'replace', 'default', 'via', h.gateway6]);
   for (const r of h.routes6 ?? []) await must(['ip', '-n', ns, '-6', 'route', 'replace', r.to, 'via', r.via]);
+  // A route server routes (rs1 between the public and internet segments). Set with the host's
+  // network, like its addresses: the container's own sysctl.d runs into read-only kernel.* keys.
+  if (h.kind === 'routeserver') {
+    for (const k of ['net.ipv4.ip_forward=1', 'net.ipv6.conf.all.forwarding=1']) await must(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', k]);
+  }
 }
 
 /**

@@ -11,16 +11,13 @@ import { birdConf, routeServerSpec } from './routeserver.ts';
 
 const SERVER_UNITS = ['tsp-http204.service', 'tsp-iperf3.service'];
 
-/** A route server routes: forwarding on in its own namespace (net.* sysctls are the container's). */
-const ROUTER_SYSCTL = 'net.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 1\n';
-
 async function enable(root: string, units: string[]): Promise<void> {
   const wants = join(root, 'etc/systemd/system/multi-user.target.wants');
   await mkdir(wants, { recursive: true });
   for (const u of units) await symlink(`/etc/systemd/system/${u}`, join(wants, u));
 }
 
-/** BIRD from the image's offline repository, its configuration, and forwarding. */
+/** BIRD from the image's offline repository, and its configuration. */
 async function makeRouteServer(h: HostSpec, root: string): Promise<void> {
   await must(['mount', '-t', 'proc', 'proc', join(root, 'proc')]);
   try {
@@ -31,7 +28,6 @@ async function makeRouteServer(h: HostSpec, root: string): Promise<void> {
     await run(['umount', join(root, 'proc')]);
   }
   await writeFile(join(root, 'etc/bird/bird.conf'), birdConf(routeServerSpec(h.name)));
-  await writeFile(join(root, 'etc/sysctl.d/60-router.conf'), ROUTER_SYSCTL);
 }
 
 export function isMounted(dir: string): boolean {

@@ -26,7 +26,7 @@ export interface RouteServerSpec {
 }
 
 export function birdConf(s: RouteServerSpec): string {
-  const peers = s.peers.map((p) => `protocol bgp ${p.name} from gateway {\n\tneighbor ${p.address} as ${p.as};\n}\n`).join('\n');
+  const peers = s.peers.map((p) => `protocol bgp ${p.name} from gateways {\n\tneighbor ${p.address} as ${p.as};\n}\n`).join('\n');
   return `# ts-play lab: ${s.name}, a route server with Linode's policy (src/lab/routeserver.ts).
 log syslog all;
 router id ${s.routerId};
@@ -69,7 +69,7 @@ filter gateway_in {
 	reject;
 }
 
-template bgp gateway {
+template bgp gateways {
 	local ${s.address} as ${s.localAs};
 	multihop;
 	bfd on;

@@ -9,7 +9,7 @@ export interface PairSettings {
   host: string;
   /**
    * The VIPs that move between the nodes, as plain IPs: LAN first, then WAN. In bgp mode only
-   * the LAN VIP: the shared WAN IP sits on lo on both nodes and the BGP announcement moves it.
+   * the LAN VIP: the shared WAN IP is on the MASTER's lo and the BGP announcement moves it.
    */
   vips: string[];
   /** bgp mode: the shared IP is announced to route servers, primary by the VIP holder only. */

@@ -48,7 +48,7 @@ export type NetworkVars = typeof networkDefaults;
  * that restart a daemon through a VIP handover (conntrackd, hardening) read the same ones.
  */
 export const vipDefaults = {
-  /** arp: keepalived moves both VIPs (GARP); bgp: the WAN VIP sits on lo and BGP moves it. */
+  /** arp: keepalived moves both VIPs (GARP); bgp: the WAN VIP goes on the MASTER's lo and BGP moves it. */
   keepalived_vip_mode: 'arp' as 'arp' | 'bgp',
   keepalived_state_dir: '/run/ha-notify',
 };
@@ -57,7 +57,7 @@ export type VipVars = typeof vipDefaults;
 
 /**
  * The VIPs that move by ARP, each with the peer's address on its link: what a handover watches
- * to see the peer answer for them. In bgp mode the WAN VIP sits on lo on both nodes.
+ * to see the peer answer for them. In bgp mode the WAN VIP is on lo, where ARP says nothing of it.
  */
 export function handoverVips(v: Pick<NetworkVars, 'lan_vip' | 'wan_vip' | 'peer_lan_address' | 'peer_wan_address'> & { keepalived_vip_mode?: string }) {
   const out = [{ vip: ipOf(v.lan_vip), peer: ipOf(v.peer_lan_address) }];

@@ -21,7 +21,7 @@ for (const [host, mode] of [['gw-a', 'bgp'], ['gw-c', 'arp']] as const) {
     if (mode === 'bgp') {
       t.regex(readFileSync(join(out, 'etc/wireguard/wg-sync.conf'), 'utf8'), /Endpoint = 192\.168\.200\.2:51820/);
       t.regex(readFileSync(join(out, 'etc/conntrackd/conntrackd.conf'), 'utf8'), /Interface wg-sync/);
-      t.regex(readFileSync(join(out, 'etc/systemd/system/ha-vip-lo.service'), 'utf8'), /192\.0\.2\.10\/32 dev lo/);
+      t.regex(conf, /192\.0\.2\.10\/32 dev lo/, 'the shared IP goes on the MASTER\'s lo');
       t.regex(conf, /192\.168\.100\.1\/24 dev eth1/, 'the VLAN VIP still moves by ARP');
       // What an operator puts on a real Linode pair: Linode's four route servers for the data centre.
       const frr = readFileSync(join(out, 'etc/frr/frr.conf'), 'utf8');

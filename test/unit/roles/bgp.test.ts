@@ -48,10 +48,12 @@ test("Linode's route servers come from the data-centre id unless listed", (t) =>
   t.deepEqual(lines.filter((l) => l.endsWith('peer-group RS')), [1, 2, 3, 4].map((i) => `neighbor 2600:3c0f:14:34::${i} peer-group RS`));
 });
 
-test('the shared IP on lo, keepalived demotes on stop, FRR re-announces from the VRRP state on start', (t) => {
+test('keepalived demotes on stop, FRR re-announces from the VRRP state on start, the backup announces too', (t) => {
   const f = built(GW1);
-  t.regex(f.files.get('/etc/systemd/system/ha-vip-lo.service')!.content, /^ExecStart=\/sbin\/ip address replace 198\.19\.0\.1\/32 dev lo$/m);
-  t.regex(f.files.get('/etc/systemd/system/keepalived.service.d/20-bgp.conf')!.content, /^ExecStopPost=-\/usr\/local\/sbin\/ha-bgp secondary "keepalived stopped"$/m);
+  t.regex(f.files.get('/etc/frr/frr.conf')!.content, /^ no bgp network import-check$/m);
+  const dropin = f.files.get('/etc/systemd/system/keepalived.service.d/20-bgp.conf')!.content;
+  t.regex(dropin, /^ExecStop=-\/usr\/local\/sbin\/ha-bgp secondary "keepalived stopping"$/m);
+  t.regex(dropin, /^ExecStopPost=-\/usr\/local\/sbin\/ha-bgp secondary "keepalived stopped"$/m);
   t.regex(f.files.get('/etc/systemd/system/frr.service.d/20-ha-bgp.conf')!.content, /^ExecStartPost=-\/usr\/local\/sbin\/ha-bgp sync "frr started"$/m);
   // A change to FRR's files is a restart, done as a handover on the VIP holder.
   const conf = f.tasks.find((x) => x.renders?.path === '/etc/frr/frr.conf')!;

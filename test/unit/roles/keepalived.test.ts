@@ -53,10 +53,10 @@ test('both instances: BACKUP, unicast to the peer, sub-second adverts, VIP on it
   t.false(lines.some((l) => l.startsWith('auth_')), 'VRRPv3 has no authentication');
 });
 
-test('bgp mode: no WAN VIP for keepalived, the LAN (VLAN) VIP still by ARP, nopreempt, the BGP speaker tracked', (t) => {
+test('bgp mode: the shared IP on the MASTER\'s lo, the LAN (VLAN) VIP still by ARP, nopreempt, the BGP speaker tracked', (t) => {
   const { f, lines } = conf({ ...GW1, keepalived_vip_mode: 'bgp' });
   t.deepEqual(block(lines, 'vrrp_instance VI_LAN').filter((l) => l.includes(' dev ')), ['198.18.1.1/24 dev lan']);
-  t.false(block(lines, 'vrrp_instance VI_WAN').includes('virtual_ipaddress {'));
+  t.deepEqual(block(lines, 'vrrp_instance VI_WAN').filter((l) => l.includes(' dev ')), ['198.19.0.1/32 dev lo']);
   t.true(lines.filter((l) => l === 'nopreempt').length === 2);
   // A node whose speaker lost its sessions drops below its peer, which then announces as primary.
   const chk = block(lines, 'vrrp_script chk_bgp');

@@ -222,7 +222,7 @@ test('after: a node the batch did not change is not waited for, except in a dry 
   await t.throwsAsync(dry.gates.afterBatch({ ...dry.ctx, changed: [] }));
 });
 
-// bgp mode: the shared WAN IP sits on lo on both nodes (it is no split brain), the LAN VIP says
+// bgp mode: the shared WAN IP on lo (even on both nodes, briefly) is no split brain, the LAN VIP says
 // who forwards, and the holder must announce as primary with a live route-server session.
 const BGP_EXTRA = { keepalived_vip_mode: 'bgp' };
 const UP = { '2001:2:0:34::1': 'Established', '2001:2:0:34::2': 'Established' };
