@@ -1,5 +1,5 @@
 import { isRequiredMarker } from './required.ts';
-import { redact } from '../vault/redact.ts';
+import { clip, redactDeep } from '../vault/redact.ts';
 import type { VarOrigins } from './types.ts';
 
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -33,9 +33,10 @@ function shown(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   const kind = kindOf(v) ?? (v instanceof Date ? 'date' : typeof v);
-  let text = JSON.stringify(v) ?? String(v);
-  if (text.length > SHOWN) text = text.slice(0, SHOWN - 3) + '...';
-  return `${kind} ${redact(text)}`;
+  // Redacted before JSON escapes it and before it is cut to SHOWN characters: a vaulted value
+  // longer than 57 characters, or one holding a quote, used to escape redaction here.
+  const raw = typeof v === 'object' || typeof v === 'string' ? redactDeep(v) : v;
+  return `${kind} ${clip(JSON.stringify(raw) ?? String(raw), SHOWN)}`;
 }
 
 /**

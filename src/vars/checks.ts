@@ -4,8 +4,10 @@
  * reads as a list and users see the same wording whichever role refused the value.
  */
 import { isIpv4 } from './ip.ts';
+import { redactDeep } from '../vault/redact.ts';
 
-const show = (v: unknown) => JSON.stringify(v);
+/** The value as messages quote it, redacted before JSON escapes it (a vaulted value may hold a quote). */
+export const show = (v: unknown) => JSON.stringify(typeof v === 'string' || typeof v === 'object' ? redactDeep(v) : v);
 
 export function wholeNumber(name: string, v: unknown, min: number, max?: number): string[] {
   const ok = Number.isInteger(v) && (v as number) >= min && (max === undefined || (v as number) <= max);
