@@ -1,4 +1,4 @@
-import { validateNetwork, wholeNumber } from 'ts-play';
+import { absolutePath, validateNetwork, wholeNumber } from 'ts-play';
 import type { KeepalivedVars } from './defaults.ts';
 
 const COMMUNITY = /^\d{1,5}:\d{1,5}$/;
@@ -40,13 +40,16 @@ export function validateKeepalived(v: KeepalivedVars): string[] {
   errors.push(...wholeNumber('keepalived_garp_master_delay', v.keepalived_garp_master_delay, 0, 255));
   errors.push(...wholeNumber('keepalived_garp_master_refresh', v.keepalived_garp_master_refresh, 0, 86400));
   errors.push(...wholeNumber('keepalived_garp_master_refresh_repeat', v.keepalived_garp_master_refresh_repeat, 1, 255));
+  // Written into keepalived.conf, ha-notify.conf (sourced by a root shell) and a unit file.
+  for (const k of ['keepalived_notify_fifo', 'keepalived_state_dir', 'keepalived_hold_command', 'keepalived_lelastic_binary'] as const) errors.push(...absolutePath(k, v[k]));
   if (v.keepalived_vip_mode !== 'arp' && v.keepalived_vip_mode !== 'bgp') errors.push(`keepalived_vip_mode must be arp or bgp, got "${v.keepalived_vip_mode}"`);
+  // Checked in arp mode too: a value given is a value that may reach ha-notify.conf one day.
+  if (v.keepalived_bgp_speaker !== 'frr' && v.keepalived_bgp_speaker !== 'lelastic') errors.push(`keepalived_bgp_speaker must be frr or lelastic, got "${v.keepalived_bgp_speaker}"`);
+  for (const k of ['keepalived_bgp_community_primary', 'keepalived_bgp_community_secondary'] as const) {
+    if (!COMMUNITY.test(v[k])) errors.push(`${k} must be a BGP community like 65000:1, got "${v[k]}"`);
+  }
+  if (!NAME.test(v.keepalived_bgp_route_map)) errors.push(`keepalived_bgp_route_map must be a plain name, got "${v.keepalived_bgp_route_map}"`);
   if (v.keepalived_vip_mode === 'bgp') {
-    if (v.keepalived_bgp_speaker !== 'frr' && v.keepalived_bgp_speaker !== 'lelastic') errors.push(`keepalived_bgp_speaker must be frr or lelastic, got "${v.keepalived_bgp_speaker}"`);
-    for (const k of ['keepalived_bgp_community_primary', 'keepalived_bgp_community_secondary'] as const) {
-      if (!COMMUNITY.test(v[k])) errors.push(`${k} must be a BGP community like 65000:1, got "${v[k]}"`);
-    }
-    if (!NAME.test(v.keepalived_bgp_route_map)) errors.push(`keepalived_bgp_route_map must be a plain name, got "${v.keepalived_bgp_route_map}"`);
     if (v.keepalived_bgp_speaker === 'lelastic' && !(Number.isInteger(v.keepalived_lelastic_dcid) && v.keepalived_lelastic_dcid > 0)) {
       errors.push(`keepalived_lelastic_dcid must be the Linode data centre id (a positive integer) in bgp mode with lelastic, got ${v.keepalived_lelastic_dcid}`);
     }

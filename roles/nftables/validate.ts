@@ -1,4 +1,4 @@
-import { confirmTimeout, interfaceName, isCidr, portNumber, wholeNumber } from 'ts-play';
+import { confirmTimeout, isCidr, portNumber, wholeNumber } from 'ts-play';
 import type { NftablesVars } from './defaults.ts';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
@@ -10,7 +10,7 @@ const PREFIX = /^[A-Za-z0-9 _.:-]{1,20}$/;
 export function validateNftables(v: NftablesVars): string[] {
   const errors: string[] = [];
   if (!NAME.test(v.nftables_table)) errors.push(`nftables_table must be a name of letters, digits and _ (max 32), got ${JSON.stringify(v.nftables_table)}`);
-  for (const k of ['lan_interface', 'wan_interface', 'sync_interface'] as const) errors.push(...interfaceName(k, v[k]));
+  // The interface names themselves are checked by validateNetwork, which this role runs too.
   if (new Set([v.lan_interface, v.wan_interface, v.sync_interface]).size < 3) errors.push('lan_interface, wan_interface and sync_interface must be three different interfaces');
   for (const k of ['mgmt_allow', 'metrics_allow'] as const) {
     const list = v[k];

@@ -39,6 +39,18 @@ function shown(v: unknown): string {
   return `${kind} ${clip(JSON.stringify(raw) ?? String(raw), SHOWN)}`;
 }
 
+// C0 controls (tab included) and DEL. A newline in a value becomes a new line in keepalived.conf,
+// conntrackd.conf or a file a root shell sources; none of the roles' values spans lines.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Whether a string (or a string anywhere inside a list or mapping, keys included) holds one. */
+function hasControl(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return CONTROL.test(v);
+  if (depth > 32 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasControl(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => CONTROL.test(k) || hasControl(x, depth + 1));
+}
+
 /**
  * Picks the variables a role declares in its defaults from the merged variables of one host and
  * checks each against its default's runtime type (a `required.*()` marker carries the expected
@@ -63,9 +75,16 @@ export function checkRoleVars(
       continue;
     }
     const want = expectedKind(def);
-    if (want === null || kindOf(value) === want) continue;
     const from = origins[key] ? ` from ${origins[key]}` : '';
-    errors.push(`${host}: variable ${key}${from} must be ${article(want)} (role ${role}), got ${shown(value)}`);
+    if (want !== null && kindOf(value) !== want) {
+      errors.push(`${host}: variable ${key}${from} must be ${article(want)} (role ${role}), got ${shown(value)}`);
+      continue;
+    }
+    // A role whose default spans lines (a banner, a script) declares that its value may.
+    const multiLine = typeof def === 'string' && def.includes('\n');
+    if (!multiLine && hasControl(value)) {
+      errors.push(`${host}: variable ${key}${from} must not hold line breaks or control characters (role ${role}): it would add lines to a generated file, got ${shown(value)}`);
+    }
   }
   return { vars, errors };
 }
