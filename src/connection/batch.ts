@@ -17,6 +17,8 @@ export function batchScript(probes: readonly Probe[]): string {
   const lines = [
     'd=$(mktemp -d) || exit 97',
     "trap 'rm -rf \"$d\"' EXIT",
+    // A killed session's TERM/HUP must still run the EXIT trap: no temp dir left on the host.
+    "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
     'emit() { printf \'%s %s \' "$1" "$2"; base64 -w0 <"$d/o"; printf \' \'; base64 -w0 <"$d/e"; printf \'\\n\'; }',
   ];
   probes.forEach((p, i) => {

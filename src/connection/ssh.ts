@@ -4,6 +4,7 @@ import { NodeSSH } from 'node-ssh';
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { UnreachableError } from './types.ts';
 import { quoteArgv } from './quote.ts';
+import { sessionBound } from './session-bound.ts';
 import { appendKnownHost, keyBlobType, lookupKnownHosts } from './known-hosts.ts';
 
 export interface SshTarget {
@@ -91,7 +92,9 @@ export class SshConnection implements Connection {
 
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new UnreachableError(this.host, 'connection closed');
-    const command = quoteArgv(this.target.become ? ['sudo', '-n', '--', ...argv] : argv);
+    // Bound to the session (session-bound.ts): a command whose connection dies ends with it.
+    const bound = sessionBound(argv);
+    const command = quoteArgv(this.target.become ? ['sudo', '-n', '--', ...bound] : bound);
     this.roundTrips++;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
