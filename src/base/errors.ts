@@ -12,6 +12,8 @@ export const EXIT_BAD_INPUT = 1;
 /** A host failed or a gate stopped the rollout. */
 export const EXIT_FAILED = 2;
 export const EXIT_UNREACHABLE = 4;
+/** Interrupted (Ctrl-C): 128 + SIGINT, as a shell reports a program SIGINT ended. */
+export const EXIT_INTERRUPTED = 130;
 /** A failure nothing awaited (a bug of ts-play's): sysexits' EX_SOFTWARE. */
 export const EXIT_INTERNAL = 70;
 

@@ -21,6 +21,8 @@ export interface PlayArgs {
   vaultPasswordFile?: string;
   acceptNewHostKeys: boolean;
   knownHosts?: string;
+  /** Take the run lock of the hosts even when another run holds it. */
+  breakLock: boolean;
 }
 
 export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
@@ -41,10 +43,15 @@ export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
       --vault-password-file F vault password (an executable file is run); or $TSPLAY_VAULT_PASSWORD_FILE
       --known-hosts FILE      known_hosts to check host keys against (default: inventory's tsplay_known_hosts, else ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record the key of a host seen for the first time
+      --break-lock            take the hosts' run lock even if another run holds it (that run is gone)
   -v, --verbose               more output; shows round trips per host (repeatable)
   -h, --help                  this text
 
-exit codes: 0 success, 1 bad input (nothing changed), 2 a host failed or a gate stopped the run, 4 a host was unreachable`;
+A run that changes hosts locks them (/run/ts-play/lock): a second run is refused, naming the first.
+Ctrl-C: nothing new starts, running tasks finish, the recap is printed (exit 130); Ctrl-C again aborts.
+
+exit codes: 0 success, 1 bad input or another run holds the lock (nothing changed), 2 a host failed or a gate stopped the run,
+            4 a host was unreachable, 130 interrupted`;
 
 function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -67,6 +74,7 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     'vault-password-file': { type: 'string' },
     'known-hosts': { type: 'string' },
     'accept-new-host-keys': { type: 'boolean' },
+    'break-lock': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
@@ -97,5 +105,6 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     ...(vaultPasswordFile ? { vaultPasswordFile } : {}),
     acceptNewHostKeys: v['accept-new-host-keys'] ?? false,
     ...(v['known-hosts'] ? { knownHosts: v['known-hosts'] } : {}),
+    breakLock: v['break-lock'] ?? false,
   };
 }

@@ -30,7 +30,7 @@ async function dispatch(argv: string[]): Promise<number> {
         process.stdout.write(`${PLAY_USAGE}\n`);
         return 0;
       }
-      return playCommand(args);
+      return playCommand(args, argv);
     }
   }
 }

@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
 import type { PlayArgs } from './args.ts';
-import { sshConnect, sshTarget } from '../session/connect.ts';
 import type { PlayPlan } from '../engine/plan.ts';
 import { planFromOptions } from '../session/plan.ts';
+import { connectHost, preflightTargets } from '../session/targets.ts';
+import { LOCK_FILE, RunLock } from '../session/run-lock.ts';
 import { Runner } from '../engine/runner.ts';
 import { EventBus } from '../engine/events.ts';
 import { createRenderer, wantsColor } from '../output/index.ts';
 import { JsonSink } from '../output/json.ts';
 import { exitCode, EXIT_FAILED } from '../output/recap.ts';
-import { escapeControl } from '../base/errors.ts';
+import { EXIT_INTERRUPTED, escapeControl } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
 
 function listing(args: PlayArgs, plans: PlayPlan[]): string {
@@ -33,8 +34,30 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * Ctrl-C once: nothing new starts, the running tasks finish, the recap and --json are written,
+ * exit 130. Twice: --json is written as it stands and ts-play exits at once; the hosts end what
+ * it had running there as its sessions close (src/connection/session-bound.ts).
+ */
+function interrupts(abort: AbortController, json: JsonSink | undefined): () => void {
+  let presses = 0;
+  const onSignal = () => {
+    presses++;
+    if (presses === 1) {
+      process.stderr.write('\nts-play: interrupted: starting nothing new, letting the running tasks finish (Ctrl-C again to abort at once)\n');
+      abort.abort();
+      return;
+    }
+    process.stderr.write('\nts-play: aborted: the hosts end what was running as the sessions close\n');
+    json?.closeSync(EXIT_INTERRUPTED);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', onSignal);
+  return () => process.off('SIGINT', onSignal);
+}
+
 /** `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection. */
-export async function playCommand(args: PlayArgs): Promise<number> {
+export async function playCommand(args: PlayArgs, argv: readonly string[] = []): Promise<number> {
   const { plans, inventory } = await planFromOptions({
     ...args,
     onWarning: (w) => process.stderr.write(redact(`[WARN] ${escapeControl(w)}\n`)),
@@ -43,27 +66,52 @@ export async function playCommand(args: PlayArgs): Promise<number> {
     process.stdout.write(redact(listing(args, plans)));
     return 0;
   }
+  const settings = { acceptNewHostKeys: args.acceptNewHostKeys, ...(args.knownHosts ? { knownHosts: args.knownHosts } : {}) };
+  const hostVars = (h: string) => plans.find((p) => p.byHost.has(h))?.byHost.get(h)?.vars ?? {};
+  const origins = (h: string) => inventory.source.hostVars(h).origins;
+  const hosts = [...new Set(plans.flatMap((p) => p.hosts))];
+  preflightTargets(hosts.map((host) => ({ host, vars: hostVars(host), origins: origins(host) })), settings);
+
   const bus = new EventBus();
   bus.add(createRenderer({ tty: Boolean(process.stdout.isTTY), verbose: args.verbose > 0, diff: args.diff, color: wantsColor(process.stdout), stream: process.stdout, stderr: process.stderr }));
-  if (args.json) bus.add(new JsonSink(resolve(args.json)));
+  const json = args.json ? new JsonSink(resolve(args.json)) : undefined;
+  if (json) bus.add(json);
+  const abort = new AbortController();
+  const lock = new RunLock({
+    argv,
+    breakLock: args.breakLock,
+    // TSPLAY_LOCK_TTL: seconds a lock outlives a run killed outright (docs/rollout.md).
+    ...(Number(process.env.TSPLAY_LOCK_TTL) > 0 ? { ttlSec: Number(process.env.TSPLAY_LOCK_TTL) } : {}),
+    pathOf: (h) => (typeof hostVars(h).tsplay_lock_file === 'string' ? (hostVars(h).tsplay_lock_file as string) : LOCK_FILE),
+    warn: (host, message) => bus.emit({ type: 'warning', host, message }),
+    lost: (host, message) => {
+      bus.emit({ type: 'warning', host, message: `${message}: starting nothing new` });
+      abort.abort();
+    },
+  });
   bus.emit({ type: 'run-start', playbook: args.playbook, check: args.check, diff: args.diff });
   const runner = new Runner({
     check: args.check,
     forks: args.forks,
     sink: bus,
-    connect: (host, vars) =>
-      sshConnect(sshTarget(host, vars, inventory.source.hostVars(host).origins, { acceptNewHostKeys: args.acceptNewHostKeys, ...(args.knownHosts ? { knownHosts: args.knownHosts } : {}) })),
+    signal: abort.signal,
+    connect: (host, vars) => connectHost(host, vars, origins(host), settings),
+    // --check changes nothing: it takes no lock, but says when another run holds one.
+    beforeRun: (all, connect) => (args.check ? lock.peek(all, connect) : lock.acquire(all, connect)),
+    afterRun: () => lock.release(),
   });
+  const stopListening = interrupts(abort, json);
   let summary;
   try {
     summary = await runner.run(plans);
   } finally {
     // Flushes what the terminal view held back and writes --json even when the run throws.
     await bus.close();
+    stopListening();
   }
-  const code = exitCode(summary.stats);
+  const code = summary.interrupted ? EXIT_INTERRUPTED : exitCode(summary.stats);
   if (summary.stopped) {
-    process.stderr.write(redact(`ts-play: rollout stopped: ${escapeControl(summary.stopped)}\n`));
+    process.stderr.write(redact(`ts-play: ${summary.interrupted ? '' : 'rollout stopped: '}${escapeControl(summary.stopped)}\n`));
     return code === 0 ? EXIT_FAILED : code;
   }
   return code;

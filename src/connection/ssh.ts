@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { UnreachableError } from './types.ts';
 import { quoteArgv } from './quote.ts';
 import { sessionBound } from './session-bound.ts';
+import { readControlFile } from './control-files.ts';
 import { appendKnownHost, keyBlobType, lookupKnownHosts } from './known-hosts.ts';
 
 export interface SshTarget {
@@ -63,13 +63,15 @@ export class SshConnection implements Connection {
   static async open(t: SshTarget): Promise<SshConnection> {
     const ssh = new NodeSSH();
     const rejection: { reason?: string } = {};
+    // Control-side files first, outside the try: a missing key is bad input (exit 1), not an unreachable host.
     const knownTypes = [...new Set(lookupKnownHosts(t.knownHostsFile, t.address, t.port).filter((k) => !k.revoked).map((k) => k.type))];
+    const privateKey = t.privateKeyFile ? readControlFile({ path: t.privateKeyFile, what: 'private key file' }) : undefined;
     try {
       await ssh.connect({
         host: t.address,
         port: t.port,
         username: t.user,
-        ...(t.privateKeyFile ? { privateKey: readFileSync(t.privateKeyFile, 'utf8') } : { agent: process.env.SSH_AUTH_SOCK }),
+        ...(privateKey !== undefined ? { privateKey } : { agent: process.env.SSH_AUTH_SOCK }),
         readyTimeout: t.connectTimeoutMs ?? 10_000,
         // A dead host (power loss: no RST ever comes) is noticed within 15 s; shorter windows
         // misfired on a loaded machine whose sshd answered late without being gone.

@@ -11,9 +11,14 @@ export interface HostRunOptions {
   check: boolean;
   sink: EventSink;
   env: ApplyEnv;
+  /** Aborted on an interrupt: no further task or handler starts on this host. */
+  signal?: AbortSignal;
 }
 
-export type HostOutcome = 'ok' | 'failed' | 'unreachable';
+export type HostOutcome = 'ok' | 'failed' | 'unreachable' | 'interrupted';
+
+/** An interrupt reached this host between two tasks: not a failure of the host. */
+class Interrupted extends Error {}
 
 export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, roundTrips: 0 };
@@ -49,9 +54,13 @@ export class HostRun {
     try {
       const all = this.plan.roles.flatMap((r) => r.tasks.filter((t) => this.applies(t) === true));
       this.snapshot = await this.read(all);
-      for (const role of this.plan.roles) await this.runRole(role);
+      for (const role of this.plan.roles) {
+        this.stopIfInterrupted();
+        await this.runRole(role);
+      }
       return 'ok';
     } catch (e) {
+      if (e instanceof Interrupted) return 'interrupted';
       if (e instanceof UnreachableError) {
         this.stats.unreachable++;
         this.opts.sink.emit({ type: 'unreachable', host: this.plan.host, reason: e.reason });
@@ -63,6 +72,10 @@ export class HostRun {
       }
       return 'failed';
     }
+  }
+
+  private stopIfInterrupted(): void {
+    if (this.opts.signal?.aborted) throw new Interrupted();
   }
 
   private applies(task: AnyTask): true | string {
@@ -88,7 +101,12 @@ export class HostRun {
     const runnable = role.tasks.filter((t) => this.applies(t) === true);
     const state = this.dirty ? await this.read(runnable) : this.snapshot!;
     const notified = new Set<string>();
+    let interrupted = false;
     for (const task of role.tasks) {
+      if (this.opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
       const skip = this.applies(task);
       if (skip !== true) {
         this.report(role.name, task, 'skipped', { reason: skip });
@@ -99,9 +117,12 @@ export class HostRun {
     // Handlers run in the order the role declares them, once each, only when notified.
     for (const [name, tasks] of role.handlers) {
       if (!notified.has(name)) continue;
+      // Handlers run even after an interrupt: they complete what this role's changes started
+      // (a reload that makes a written config live); skipped, the next run would not know to.
       const fresh = await this.read(tasks);
       for (const task of tasks) await this.runTask(role.name, task, fresh.get(task)!, true);
     }
+    if (interrupted) throw new Interrupted();
   }
 
   /** Returns whether the task changed (or, in check mode, would change) the host. */
