@@ -1,7 +1,9 @@
-import { networkDefaults } from 'ts-play';
+import { networkDefaults, vipDefaults } from 'ts-play';
 
 export const nftablesDefaults = {
   ...networkDefaults,
+  /** keepalived's: in bgp mode the WAN VIP is on lo everywhere, and ha-hold reads the recorded VRRP state. */
+  ...vipDefaults,
   /**
    * The project's own table (family inet). The ruleset replaces only this table, so tables
    * other software owns (keepalived, a cloud agent) survive every reload.
@@ -26,6 +28,14 @@ export const nftablesDefaults = {
    * reload through the handler).
    */
   nftables_confirm_timeout: 30,
+  /**
+   * Seconds a forwarding hold may last on the node that forwards before ha-hold-guard.timer
+   * releases it: a hold nobody released (a killed run or notify script) must not keep dropping
+   * the pair's traffic. A conntrackd commit takes well under a second.
+   */
+  nftables_hold_max: 15,
+  /** Seconds between two runs of the guard. */
+  nftables_hold_guard_interval: 5,
 };
 
 export type NftablesVars = typeof nftablesDefaults;
@@ -35,3 +45,4 @@ export const HA_HOLD_PATH = '/usr/local/sbin/ha-hold';
 export const RULESET_PATH = '/etc/nftables.conf';
 export const UNIT_DROPIN_DIR = '/etc/systemd/system/nftables.service.d';
 export const UNIT_DROPIN_PATH = `${UNIT_DROPIN_DIR}/50-ts-play.conf`;
+export const HOLD_GUARD_UNIT = 'ha-hold-guard';
