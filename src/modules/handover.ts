@@ -44,6 +44,8 @@ export interface HandoverPlan {
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** Seconds after which the host starts keepalived again if the handover that stopped it never did. */
+export const REARM_SECONDS = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function seconds(name: string, v: number | undefined, dflt: number, min: number): number {
@@ -127,6 +129,12 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
         return { changed: true, warnings: [`no sync messages from a peer in ${aliveWindow}s: nobody to hand the VIPs to, ${unit} restarted in place`] };
       }
     }
+    // Should ts-play die between the stop and the start, the host starts keepalived again by
+    // itself: the node rejoins as backup instead of staying out of the pair until the next run.
+    const rearm = `ts-play-rearm-${keepalived.replace(/[^A-Za-z0-9]/g, '-')}-${Date.now().toString(36)}`;
+    await check(conn, ['systemd-run', '--quiet', `--unit=${rearm}`, `--on-active=${REARM_SECONDS}s`, '--timer-property=AccuracySec=1s',
+      `--description=ts-play: start ${keepalived} again unless the handover that stopped it does`, 'systemctl', 'start', '--', keepalived]);
+    const disarm = () => conn.exec(['systemctl', 'stop', '--', `${rearm}.timer`]).catch(() => undefined);
     const started = Date.now();
     await unitCommand(conn, facts.init, keepalived, 'stop');
     const stoppedMs = Date.now() - started;
@@ -138,6 +146,7 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
     });
     if (notTaken !== undefined) {
       const restarted = await conn.exec(['systemctl', 'start', '--', keepalived]);
+      await disarm();
       const back = restarted.code === 0 ? `${keepalived} started again here` : `starting ${keepalived} again FAILED (exit ${restarted.code}: ${trimStderr(restarted.stderr)})`;
       throw new Error(`${host}: the peer did not take over the VIPs within ${takeover}s after ${keepalived} stopped (${notTaken.replace(/\n/g, '; ')}); ${back}, ${unit} not restarted`);
     }
@@ -145,6 +154,7 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
     if (unit !== keepalived) await unitCommand(conn, facts.init, unit, 'restart');
     const since = Number((await check(conn, ['date', '+%s'])).stdout.trim());
     await unitCommand(conn, facts.init, keepalived, 'start');
+    await disarm();
     const sick = await until(conn, healthy, async () => {
       const kv = parseKeyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
       const problems = [

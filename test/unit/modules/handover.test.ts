@@ -1,5 +1,5 @@
 import test from 'ava';
-import { handoverRestart, parseSystemdTime, type HandoverRestartArgs } from '../../../src/modules/handover.ts';
+import { REARM_SECONDS, handoverRestart, parseSystemdTime, type HandoverRestartArgs } from '../../../src/modules/handover.ts';
 import { ModuleArgumentError } from '../../../src/modules/common.ts';
 import { FakeConnection } from '../../../src/connection/fake.ts';
 import type { ExecResult } from '../../../src/connection/types.ts';
@@ -73,13 +73,22 @@ function holder(o: { takesOverAt?: number; recv?: [number, number] } = {}) {
 
 const actions = (c: FakeConnection) => c.argvs.filter((a) => a[0] === 'systemctl' && a[1] !== 'show').map((a) => a.join(' '));
 
+/** The rearm timer armed before keepalived stopped, and the `systemctl stop` that disarms it once it started. */
+function rearmStop(c: FakeConnection): string {
+  const arm = c.argvs.find((a) => a[0] === 'systemd-run')!;
+  const unit = /^--unit=(ts-play-rearm-keepalived-[0-9a-z]+)$/.exec(arm[2]!)![1];
+  if (arm.slice(3).join(' ') !== `--on-active=${REARM_SECONDS}s --timer-property=AccuracySec=1s --description=ts-play: start keepalived again unless the handover that stopped it does systemctl start -- keepalived`) throw new Error(`unexpected rearm ${arm.join(' ')}`);
+  return `systemctl stop -- ${unit}.timer`;
+}
+
 test('on the holder: keepalived stops, the peer takes over, conntrackd restarts, keepalived starts, the node is healthy', async (t) => {
   const conn = holder({ takesOverAt: 3 });
   const { outcome } = await applyTask(handoverRestart(base), conn, facts);
-  t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl restart -- conntrackd', 'systemctl start -- keepalived']);
+  // Between the stop and the start a host-side timer would start keepalived again (issue 14).
+  t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl restart -- conntrackd', 'systemctl start -- keepalived', rearmStop(conn)]);
   const order = conn.argvs.map((a) => a[0] === 'sh' ? (a[2]!.startsWith('rc=0') ? 'peer-owns?' : a[2]!.startsWith('for v') ? 'forget' : a[2]!.startsWith('dir=') ? 'health?' : 'probe') : a.slice(0, 2).join(' '));
-  const from = order.indexOf('systemctl stop');
-  t.deepEqual(order.slice(from), ['systemctl stop', 'forget', 'peer-owns?', 'peer-owns?', 'peer-owns?', 'systemctl restart', 'date +%s', 'systemctl start', 'health?']);
+  const from = order.indexOf('systemd-run --quiet');
+  t.deepEqual(order.slice(from), ['systemd-run --quiet', 'systemctl stop', 'forget', 'peer-owns?', 'peer-owns?', 'peer-owns?', 'systemctl restart', 'date +%s', 'systemctl start', 'systemctl stop', 'health?']);
   t.deepEqual(conn.argvs.find((a) => a[2]?.startsWith('rc=0'))!.slice(4), ['198.18.1.1', '198.18.1.3', '198.19.0.1', '198.19.0.3']);
   t.true(outcome!.changed);
   t.regex(outcome!.warnings![0]!, /VIPs 198\.18\.1\.1, 198\.19\.0\.1 handed to the peer before restarting conntrackd: keepalived stopped in \d+\.\ds, the peer answered for them \d+\.\ds later/);
@@ -89,7 +98,7 @@ test('on the holder, a peer that never takes over: keepalived is started again, 
   const conn = holder();
   const e = await t.throwsAsync(applyTask(handoverRestart(base), conn, facts));
   t.regex(e!.message, /^gw1: the peer did not take over the VIPs within 1s after keepalived stopped \(198\.18\.1\.1 answers from 02:74:53:99:33:ef, the peer 198\.18\.1\.3 from nothing\); keepalived started again here, conntrackd not restarted$/);
-  t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl start -- keepalived']);
+  t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl start -- keepalived', rearmStop(conn)]);
 });
 
 test('on the holder with no peer on the sync link (first rollout): restart in place, with a warning', async (t) => {
@@ -103,7 +112,7 @@ test('unit keepalived on the holder: stopped, handed over, started again (no sep
   const conn = holder({ takesOverAt: 1 });
   conn.on(['systemctl', 'show'], show('active'));
   await applyTask(handoverRestart({ ...base, unit: 'keepalived', watch: [] }), conn, facts);
-  t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl start -- keepalived']);
+  t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl start -- keepalived', rearmStop(conn)]);
 });
 
 test('a node that is not healthy after the restart fails the task, naming what is wrong', async (t) => {
