@@ -153,6 +153,7 @@ export function scenarios(c: ObservabilityConfig): Scenario[] {
       alert: 'ConntrackdSyncErrors', name: 'old errors, no new ones',
       series: [{ series: sel(M.conntrackdErrors, { ...gw1, direction: 'sent' }), values: steady(12) }, { series: sel(M.conntrackdLost, gw1), values: steady(4) }],
     },
+    ...stallScenarios({ n: N, k, windowS: durationSeconds(t.conntrackd_window) }, gw1, gw2, { lan, wan }, steady, rampFrom, vrrp),
     {
       alert: 'ConntrackdDown', name: 'conntrackd stops answering',
       series: [{ series: sel(M.conntrackdUp, gw1), values: stepTo(1, 0) }, { series: sel(M.conntrackdUp, gw2), values: steady(1) }],
@@ -218,4 +219,43 @@ function staleScenario(c: ObservabilityConfig, n: number, k: number, gw1: Labels
     ],
     onset, fires: [stale],
   };
+}
+
+/**
+ * The silent stall (field notes): on the backup, lost messages climb while the external cache
+ * takes in nothing. Silent: a lossy link FTFW recovers from (the external cache still moves),
+ * the same counters on the master, and an idle pair.
+ */
+function stallScenarios(
+  g: { n: number; k: number; windowS: number },
+  gw1: Labels, gw2: Labels, inst: { lan: Labels; wan: Labels },
+  steady: (v: number) => string, rampFrom: (base: number, inc: number) => string,
+  vrrp: (node: Labels, i: Labels, values: string) => Series,
+): Scenario[] {
+  // Grows until just before ONSET, flat from then on.
+  const stopsAt = (base: number, inc: number) => `${base}+${inc}x${g.k - 1} ${base + inc * (g.k - 1)}x${g.n - g.k}`;
+  const events = (node: Labels, cache: string, event: string, values: string) => ({ series: sel(M.conntrackdEvents, { ...node, cache, event }), values });
+  const roles = [vrrp(gw1, inst.lan, steady(2)), vrrp(gw1, inst.wan, steady(2)), vrrp(gw2, inst.lan, steady(1)), vrrp(gw2, inst.wan, steady(1))];
+  const flowing = (node: Labels, cache: string) => [events(node, cache, 'created', rampFrom(100, 20)), events(node, cache, 'updated', rampFrom(400, 50))];
+  const stalled = (node: Labels) => [events(node, 'external', 'created', stopsAt(100, 20)), events(node, 'external', 'updated', stopsAt(400, 50))];
+  return [
+    {
+      alert: 'ConntrackdSyncStalled', name: 'backup loses messages and its external cache stops growing',
+      series: [...roles, ...flowing(gw1, 'internal'), ...stalled(gw2), { series: sel(M.conntrackdLost, gw2), values: rampFrom(0, 3) }],
+      // The first evaluation whose window no longer holds the external cache's last growth.
+      onset: ONSET - 2 * STEP + g.windowS, slack: STEP, fires: [gw2],
+    },
+    {
+      alert: 'ConntrackdSyncStalled', name: 'lossy sync link that FTFW recovers from (external cache still growing)',
+      series: [...roles, ...flowing(gw1, 'internal'), ...flowing(gw2, 'external'), { series: sel(M.conntrackdLost, gw2), values: rampFrom(0, 3) }],
+    },
+    {
+      alert: 'ConntrackdSyncStalled', name: 'lost messages on the master, whose external cache never grows',
+      series: [...roles, ...stalled(gw1), { series: sel(M.conntrackdLost, gw1), values: rampFrom(0, 3) }],
+    },
+    {
+      alert: 'ConntrackdSyncStalled', name: 'idle pair: nothing lost, nothing synced',
+      series: [...roles, events(gw2, 'external', 'created', steady(5)), events(gw2, 'external', 'updated', steady(9)), { series: sel(M.conntrackdLost, gw2), values: steady(2) }],
+    },
+  ];
 }

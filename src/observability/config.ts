@@ -12,6 +12,7 @@ export const ALERT_NAMES = [
   'NatDropRateHigh',
   'HealthCheckFailing',
   'ConntrackdSyncErrors',
+  'ConntrackdSyncStalled',
   'ConntrackdDown',
   'TextfileMetricsStale',
   'GatewayDown',
@@ -63,6 +64,8 @@ export const DEFAULT_FOR: Record<AlertName, string> = {
   NatDropRateHigh: '5m',
   HealthCheckFailing: '0s',
   ConntrackdSyncErrors: '1m',
+  // Lost messages may come in bursts that FTFW recovers from; a stall keeps losing for minutes.
+  ConntrackdSyncStalled: '2m',
   ConntrackdDown: '1m',
   TextfileMetricsStale: '1m',
   GatewayDown: '1m',

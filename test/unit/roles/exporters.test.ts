@@ -110,5 +110,9 @@ test('nftables named counters and conntrackd sync figures', (t) => {
     /^conntrackd_sync_errors_total\{direction="received"\} 2$/m, /^conntrackd_sync_malformed_messages_total 3$/m, /^conntrackd_sync_lost_messages_total 4$/m]) {
     t.regex(c, re);
   }
+  // Issue 14: what the caches took in, so a stalled sync (lost messages, external flat) shows.
+  t.regex(c, /^conntrackd_cache_events_total\{cache="internal",event="created"\} 30$/m);
+  t.regex(c, /^conntrackd_cache_events_total\{cache="external",event="created"\} 9$/m);
+  t.regex(c, /^# TYPE conntrackd_cache_events_total counter$/m);
   t.regex(host({ conntrackd: false }).read('conntrackd.prom'), /^conntrackd_up 0$/m);
 });
