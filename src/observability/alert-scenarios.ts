@@ -155,6 +155,25 @@ export function scenarios(c: ObservabilityConfig): Scenario[] {
     },
     ...stallScenarios({ n: N, k, windowS: durationSeconds(t.conntrackd_window) }, gw1, gw2, { lan, wan }, steady, rampFrom, vrrp),
     {
+      alert: 'ConntrackdPeerSilent', name: 'the sync link is cut: gw2 receives nothing any more',
+      series: [
+        { series: sel(M.conntrackdUp, gw2), values: steady(1) },
+        { series: sel(M.conntrackdPackets, { ...gw2, direction: 'received' }), values: `0+15x${k - 1} ${15 * (k - 1)}x${N - k}` },
+        { series: sel(M.conntrackdPackets, { ...gw1, direction: 'received' }), values: `0+15x${N}` },
+        { series: sel(M.conntrackdUp, gw1), values: steady(1) },
+      ],
+      onset: ONSET - 2 * STEP + durationSeconds(t.conntrackd_window), slack: STEP, fires: [gw2],
+    },
+    {
+      alert: 'ConntrackdPeerSilent', name: 'alive messages every second on both, and a node whose conntrackd is down (ConntrackdDown covers it)',
+      series: [
+        { series: sel(M.conntrackdPackets, { ...gw1, direction: 'received' }), values: `0+15x${N}` },
+        { series: sel(M.conntrackdUp, gw1), values: steady(1) },
+        { series: sel(M.conntrackdPackets, { ...gw2, direction: 'received' }), values: steady(40) },
+        { series: sel(M.conntrackdUp, gw2), values: steady(0) },
+      ],
+    },
+    {
       alert: 'ConntrackdDown', name: 'conntrackd stops answering',
       series: [{ series: sel(M.conntrackdUp, gw1), values: stepTo(1, 0) }, { series: sel(M.conntrackdUp, gw2), values: steady(1) }],
       onset: ONSET, fires: [gw1],

@@ -13,6 +13,7 @@ export const ALERT_NAMES = [
   'HealthCheckFailing',
   'ConntrackdSyncErrors',
   'ConntrackdSyncStalled',
+  'ConntrackdPeerSilent',
   'ConntrackdDown',
   'TextfileMetricsStale',
   'GatewayDown',
@@ -66,6 +67,7 @@ export const DEFAULT_FOR: Record<AlertName, string> = {
   ConntrackdSyncErrors: '1m',
   // Lost messages may come in bursts that FTFW recovers from; a stall keeps losing for minutes.
   ConntrackdSyncStalled: '2m',
+  ConntrackdPeerSilent: '1m',
   ConntrackdDown: '1m',
   TextfileMetricsStale: '1m',
   GatewayDown: '1m',
