@@ -71,11 +71,11 @@ test('a partition that never split (sync cut) or never healed says so', (t) => {
 
 test('the alerts a scenario set off, in the order they first fired, with where', (t) => {
   const start = 1_795_700_000_000;
-  const data = {
+  const data: Parameters<typeof firedAlerts>[0] = {
     result: [
-      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_WAN', alertstate: 'firing' }, values: [[1_795_700_045, '1'], [1_795_700_060, '1']] as [number, string][] },
-      { metric: { alertname: 'ConntrackdPeerSilent', node: 'gw2', instance: 'x' }, values: [[1_795_700_120, '1']] as [number, string][] },
-      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_LAN' }, values: [[1_795_700_030, '1']] as [number, string][] },
+      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_WAN', alertstate: 'firing' }, values: [[1_795_700_045, '1'], [1_795_700_060, '1']] },
+      { metric: { alertname: 'ConntrackdPeerSilent', node: 'gw2', instance: 'x' }, values: [[1_795_700_120, '1']] },
+      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_LAN' }, values: [[1_795_700_030, '1']] },
     ],
   };
   t.deepEqual(firedAlerts(data, start), ['VrrpSplitBrain (iname=VI_LAN) from +30 s', 'VrrpSplitBrain (iname=VI_WAN) from +45 s', 'ConntrackdPeerSilent (node=gw2) from +120 s']);
