@@ -3,6 +3,7 @@
 // --list-tasks and --json. The CLI runs here as a process, with a real vault, against a host
 // that is this machine; the host must get the real value.
 import test from 'ava';
+import { leaksOf } from '../helpers/leaks.ts';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,15 +26,7 @@ function setup(extraVars = ''): { dir: string; inventory: string; pw: string; ho
   return { dir, inventory: join(dir, 'hosts.yml'), pw, host };
 }
 
-/** Every 8-character piece of the secret (and its JSON-escaped form): none may show. */
-function leaks(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 8 <= SECRET.length; i += 3) {
-    const piece = SECRET.slice(i, i + 8);
-    if (text.includes(piece) || text.includes(JSON.stringify(piece).slice(1, -1))) out.push(piece);
-  }
-  return out;
-}
+const leaks = (text: string): string[] => leaksOf(SECRET, text, 3);
 
 test('--list-tasks: the task name quotes the argv, the secret in it is redacted', async (t) => {
   const s = setup();

@@ -1,6 +1,7 @@
 // Issue 14: a vaulted value must be redacted on its raw text, before anything escapes, quotes or
 // cuts it, at every sink. Each test takes one path by which a secret used to escape.
 import test from 'ava';
+import { leaksOf } from '../helpers/leaks.ts';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,15 +21,7 @@ import { loadExtraVars } from '../../src/inventory/extra-vars.ts';
 // backslash: each of them is escaped by one sink or another.
 const SECRET = `tok-A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0U1v2W3x4Y5z6'q"b\\s-end-7f3a`;
 
-/** Every 8-character piece of the secret: none may appear anywhere in the output. */
-function leaks(text: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 8 <= SECRET.length; i += 4) {
-    const piece = SECRET.slice(i, i + 8);
-    if (text.includes(piece) || text.includes(JSON.stringify(piece).slice(1, -1))) out.push(piece);
-  }
-  return out;
-}
+const leaks = (text: string): string[] => leaksOf(SECRET, text, 4);
 
 test.before(() => {
   clearSecrets();
