@@ -80,11 +80,15 @@ export class RunLock {
   async acquire(hosts: string[], connect: (host: string) => Promise<Connection>): Promise<void> {
     const record = this.record();
     const refused: string[] = [];
-    await Promise.all(hosts.map(async (host) => {
+    const settled = await Promise.allSettled(hosts.map(async (host) => {
       const conn = await reachable(connect, host);
       if (!conn) return; // the run reports it unreachable when it gets there
       const path = this.path(host);
-      const r = await conn.exec(['sh', '-c', LOCK_SCRIPT, 'sh', path, this.id, String(this.ttl), this.opts.breakLock ? 'yes' : 'no'], { stdin: record });
+      const r = await conn.exec(['sh', '-c', LOCK_SCRIPT, 'sh', path, this.id, String(this.ttl), this.opts.breakLock ? 'yes' : 'no'], { stdin: record }).catch((e) => {
+        if (e instanceof UnreachableError) return undefined; // lost on the way: reported by the run
+        throw e;
+      });
+      if (!r) return;
       const [head = '', ...rest] = r.stdout.split('\n');
       if (r.code === LOCK_HELD) return void refused.push(describeHolder(host, parseKeyValues(rest.join('\n')), Number(head)));
       if (r.code !== 0) throw new TsPlayError(`${host}: cannot take the run lock ${path} (exit ${r.code}): ${r.stderr.trim()}`);
@@ -94,6 +98,12 @@ export class RunLock {
         this.opts.warn(host, `took over a lock that was ${why}: ${describeHolder(host, parseKeyValues(rest.join('\n')), Number(head))}`);
       }
     }));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // All or none: what was taken before the failure is given back.
+      await this.release();
+      throw failed.reason;
+    }
     if (refused.length) {
       await this.release();
       throw new LockHeldError(`${refused.join('\n')}\nNothing was changed. If that run is gone, wait for its lock to expire or pass --break-lock.`);
