@@ -13,8 +13,12 @@
  * timer of a guarded change) is in another session and process group, and outlives it as meant.
  * The watcher polls once a second and holds none of the channel's pipes. Stdin is passed on
  * through fd 3: sh gives a background job /dev/null as stdin before any redirection of its own.
+ * The wrapper and its watcher ignore HUP and INT: with the local connection they share ts-play's
+ * process group, and a Ctrl-C or a closed terminal must not end them before ts-play decides (the
+ * first Ctrl-C lets the running task finish; when ts-play itself is gone, the watcher acts).
  */
-export const SESSION_BOUND = `s=$PPID p=$PPID i=0
+export const SESSION_BOUND = `trap '' HUP INT
+s=$PPID p=$PPID i=0
 while [ "$p" -gt 1 ] && [ "$i" -lt 10 ] && [ -r "/proc/$p/status" ]; do
   read -r c < "/proc/$p/comm" || break
   case $c in sshd|sshd-session) s=$p; break ;; esac

@@ -15,8 +15,9 @@ export interface Running {
 }
 
 /** ts-play started as a user starts it (bin/ts-play.js, no TTY), left running for signals. */
-export function startTsplay(args: string[], env: NodeJS.ProcessEnv = {}): Running {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startTsplay(args: string[], env: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean } = {}): Running {
+  // ownGroup: a process group of its own, so a test can signal the group as a terminal does.
+  const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup ?? false });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c) => (out += c));

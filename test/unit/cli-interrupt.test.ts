@@ -70,3 +70,15 @@ test('ts-play killed with SIGKILL mid-step: what it started on the host ends wit
   await run.done;
   t.true(await gone(pid, 6000), 'the step started on the host outlived ts-play');
 });
+
+test('Ctrl-C from a terminal reaches the whole process group: the local step still finishes, exit 130', async (t) => {
+  const inv = localInventory(['h1'], { step_sleep: 3 });
+  const run = startTsplay([BOOK, '-i', inv.inventory], {}, { ownGroup: true });
+  const dir = inv.hostDir('h1');
+  while (!existsSync(join(dir, 'step1.pid'))) await sleep(50);
+  process.kill(-run.child.pid!, 'SIGINT');
+  t.is(await run.done, 130, run.stderr());
+  t.true(existsSync(join(dir, 'step1.done')), 'the running step was not killed by the terminal\'s SIGINT');
+  t.regex(run.stdout(), /h1 \| steps \| step 1 \| changed/);
+  t.false(existsSync(join(dir, 'step2.pid')));
+});
