@@ -19,10 +19,11 @@ test('ts-play killed after the activation, before the confirmation: the host res
   while (!(existsSync(log) && readFileSync(log, 'utf8') === 'new\n') && Date.now() - t0 < 20_000) await sleep(100);
   t.is(readFileSync(path, 'utf8'), 'new\n', 'the new file was activated');
   child.kill('SIGKILL');
-  // window 5 s from arming; the detached timer is not part of any killed command.
-  while (readFileSync(path, 'utf8') !== 'old\n' && Date.now() - t0 < 30_000) await sleep(200);
+  // window 5 s from arming; the detached timer is not part of any killed command. The revert
+  // restores the file, re-activates it, then records its exit status: wait for that record.
+  const reverted = () => readdirSync(join(dir, 'state')).find((f) => f.endsWith('.reverted'));
+  while (!reverted() && Date.now() - t0 < 30_000) await sleep(200);
+  t.truthy(reverted(), 'the host ran the revert');
   t.is(readFileSync(path, 'utf8'), 'old\n', 'reverted by the host');
   t.is(readFileSync(log, 'utf8'), 'new\nold\n', 're-activated with the previous file');
-  const reverted = readdirSync(join(dir, 'state')).find((f) => f.endsWith('.reverted'));
-  t.truthy(reverted);
 });
