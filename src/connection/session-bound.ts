@@ -17,8 +17,11 @@
  * process group, and a Ctrl-C or a closed terminal must not end them before ts-play decides (the
  * first Ctrl-C lets the running task finish; when ts-play itself is gone, the watcher acts).
  */
-export const SESSION_BOUND = `trap '' HUP INT
-s=$PPID p=$PPID i=0
+/**
+ * sh that sets $s to this session's sshd process: the nearest ancestor named sshd or
+ * sshd-session, else the parent (the local connection's ts-play). Builtins only: no fork.
+ */
+export const FIND_SESSION = `s=$PPID p=$PPID i=0
 while [ "$p" -gt 1 ] && [ "$i" -lt 10 ] && [ -r "/proc/$p/status" ]; do
   read -r c < "/proc/$p/comm" || break
   case $c in sshd|sshd-session) s=$p; break ;; esac
@@ -26,16 +29,22 @@ while [ "$p" -gt 1 ] && [ "$i" -lt 10 ] && [ -r "/proc/$p/status" ]; do
   while read -r k v; do case $k in PPid:) q=$v; break ;; esac; done < "/proc/$p/status"
   [ -n "$q" ] || break
   p=$q i=$((i + 1))
-done
+done`;
+
+/** sh function `gone`: true once process $s has ended (or is a zombie nobody reaped yet). */
+export const SESSION_GONE = `gone() {
+  [ -e "/proc/$s" ] || return 0
+  while read -r k v; do case $k in State:) case $v in Z*) return 0 ;; esac; return 1 ;; esac; done < "/proc/$s/status"
+  return 1
+}`;
+
+export const SESSION_BOUND = `trap '' HUP INT
+${FIND_SESSION}
 exec 3<&0
 setsid "$@" <&3 3<&- &
 c=$!
 (
-  gone() {
-    [ -e "/proc/$s" ] || return 0
-    while read -r k v; do case $k in State:) case $v in Z*) return 0 ;; esac; return 1 ;; esac; done < "/proc/$s/status"
-    return 1
-  }
+  ${SESSION_GONE.replace(/\n/g, '\n  ')}
   while kill -0 "$c" 2>/dev/null; do
     if gone; then
       kill -TERM "-$c" 2>/dev/null

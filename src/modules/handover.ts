@@ -8,7 +8,7 @@ import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
 import { conntrackdStatsProbe, parseConntrackdStats } from '../facts/conntrackd.ts';
 import { parseKeyValues } from '../facts/keyvalue.ts';
 import { unitCommand, unitName } from './unit-state.ts';
-import { FORGET_NEIGHBOURS, NODE_HEALTH, PEER_OWNS, STARTED_PROBE } from './handover-scripts.ts';
+import { FORGET_NEIGHBOURS, NODE_HEALTH, PEER_OWNS, REARM, REARM_DISARM, STARTED_PROBE } from './handover-scripts.ts';
 
 export interface HandoverRestartArgs extends TaskOptions {
   /** The unit whose change needs a restart: keepalived itself or conntrackd. */
@@ -44,8 +44,12 @@ export interface HandoverPlan {
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-/** Seconds after which the host starts keepalived again if the handover that stopped it never did. */
-export const REARM_SECONDS = 300;
+/**
+ * A handover killed midway: the host starts keepalived again as soon as the run's session is
+ * gone, or after REARM_SECONDS at the latest (a systemd timer, should the watcher be gone too).
+ */
+export const REARM_SECONDS = 120;
+export const REARM_DIR = '/run/ts-play/rearm';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function seconds(name: string, v: number | undefined, dflt: number, min: number): number {
@@ -130,11 +134,12 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
       }
     }
     // Should ts-play die between the stop and the start, the host starts keepalived again by
-    // itself: the node rejoins as backup instead of staying out of the pair until the next run.
+    // itself: the node rejoins as backup instead of staying out of the pair (and failing the
+    // next run's gate, which will not touch a node whose keepalived is down).
     const rearm = `ts-play-rearm-${keepalived.replace(/[^A-Za-z0-9]/g, '-')}-${Date.now().toString(36)}`;
-    await check(conn, ['systemd-run', '--quiet', `--unit=${rearm}`, `--on-active=${REARM_SECONDS}s`, '--timer-property=AccuracySec=1s',
-      `--description=ts-play: start ${keepalived} again unless the handover that stopped it does`, 'systemctl', 'start', '--', keepalived]);
-    const disarm = () => conn.exec(['systemctl', 'stop', '--', `${rearm}.timer`]).catch(() => undefined);
+    const marker = `${REARM_DIR}/${rearm}`;
+    await check(conn, ['sh', '-c', REARM, 'sh', keepalived, marker, String(REARM_SECONDS), rearm]);
+    const disarm = () => conn.exec(['sh', '-c', REARM_DISARM, 'sh', marker, rearm]).catch(() => undefined);
     const started = Date.now();
     await unitCommand(conn, facts.init, keepalived, 'stop');
     const stoppedMs = Date.now() - started;
