@@ -1,4 +1,4 @@
-import { defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, routeServers, bgpPeerProblems, handoverVips, kernelConntrackMax, portNumber, validateManagement } from 'ts-play';
+import { absolutePath, defineRole, type HostView, command, directory, file, pkg, service, ipOf, isIpv4, validateNetwork, handoverRestart, routeServers, bgpPeerProblems, handoverVips, kernelConntrackMax, portNumber, validateManagement } from 'ts-play';
 import { defaults, type ConntrackdVars } from './defaults.ts';
 
 /**
@@ -46,6 +46,8 @@ function validate(v: ConntrackdVars, host: HostView): string[] {
     errors.push(`conntrackd_hash_limit ${v.conntrackd_hash_limit} is less than 2 x ${max.name} (${2 * max.value}): the cache would refuse entries the kernel holds`);
   }
   errors.push(...portNumber('conntrackd_port', v.conntrackd_port), ...validateManagement(v), ...bgpPeerProblems(v));
+  // Written into conntrackd.conf, where a space or a newline would make a directive of its own.
+  for (const k of ['conntrackd_config', 'conntrackd_lock_file', 'conntrackd_socket', 'keepalived_state_dir'] as const) errors.push(...absolutePath(k, v[k]));
   for (const a of v.conntrackd_ignore_extra) if (!isIpv4(a)) errors.push(`conntrackd_ignore_extra: "${a}" is not an IPv4 address`);
   for (const p of v.conntrackd_protocols) if (!PROTOCOLS.has(p.toUpperCase())) errors.push(`conntrackd_protocols: unknown protocol "${p}"`);
   for (const p of ['TCP', 'UDP']) {

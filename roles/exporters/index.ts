@@ -20,7 +20,7 @@ function validate(v: ExportersVars): string[] {
   }
   for (const k of ['exporters_textfile_dir', 'exporters_vrrp_instances_file', 'exporters_vrrp_state_dir'] as const) errors.push(...absolutePath(k, v[k]));
   for (const l of v.exporters_textfile_links) {
-    if (!l.startsWith('/') || !l.endsWith('.prom')) errors.push(`exporters_textfile_links: "${l}" must be an absolute path to a .prom file`);
+    if (absolutePath('', l).length || !l.endsWith('.prom')) errors.push(`exporters_textfile_links: ${JSON.stringify(l)} must be an absolute path to a .prom file`);
   }
   const names = v.exporters_textfile_links.map((l) => posix.basename(l));
   for (const n of ['ha_vrrp.prom', 'nftables.prom', 'conntrackd.prom']) {
@@ -44,7 +44,7 @@ export const exporters = defineRole<ExportersVars>({
       pkg({ names: ['prometheus-node-exporter', 'jq', 'iproute2', 'procps'] }),
       directory({ path: v.exporters_textfile_dir, mode: '0755' }),
       file({
-        path: '/etc/default/prometheus-node-exporter', content: ctx.template('prometheus-node-exporter.default.ejs', { args: nodeExporterArgs(v) }),
+        path: '/etc/default/prometheus-node-exporter', content: ctx.template('prometheus-node-exporter.default.ejs', { args: nodeExporterArgs(v), sh: quote }),
         notify: 'restart node_exporter',
       }),
       directory({ path: `${UNIT_DIR}/prometheus-node-exporter.service.d`, mode: '0755' }),

@@ -7,9 +7,15 @@ export interface LynisArgs {
   /** Paths whose change since the last report makes it stale. */
   watch: string[];
   tags?: string[];
+  /** lynis's PID files (tests point them elsewhere). */
+  pidFiles?: string[];
+  /** The report (tests point it elsewhere). */
+  report?: string;
 }
 
 export const LYNIS_REPORT = '/var/log/lynis-report.dat';
+/** Where lynis (as root) keeps its PID file; `--cronjob` quits while any of these exists. */
+export const LYNIS_PID_FILES = ['/var/run/lynis.pid', '/run/lynis.pid'];
 
 export interface LynisReport {
   index?: number;
@@ -32,6 +38,7 @@ shift 2
 command -v lynis >/dev/null 2>&1 || { echo absent; exit 0; }
 why=
 if [ ! -s "$r" ]; then why='no report yet'
+elif ! grep -q '^hardening_index=' "$r" || ! grep -q '^report_datetime_end=' "$r"; then why='the last report is incomplete (an audit was interrupted)'
 elif [ -n "$(find "$r" -mmin +"$age" 2>/dev/null)" ]; then why="report older than $age minutes"
 else
   for w do
@@ -42,10 +49,26 @@ if [ -n "$why" ]; then echo "stale $why"; else echo current; fi
 cat "$r" 2>/dev/null
 exit 0`;
 
-// The audit is slow and writes only its log and report: first line "ran RC", then the report.
-const LYNIS_AUDIT = `lynis audit system --cronjob >/dev/null 2>&1
+// Positional: report, then lynis's PID files. The audit is slow and writes only its log and
+// report: first line "ran RC", then the report. An audit killed outright leaves its PID file,
+// and with it every later \`--cronjob\` run quits at once ("to prevent multiple cron jobs"): a
+// PID file whose lynis is gone is removed; one whose lynis still runs is waited for (10 min).
+const LYNIS_AUDIT = `r=$1
+shift
+for f do
+  [ -f "$f" ] || continue
+  p=$(cat -- "$f" 2>/dev/null)
+  n=0
+  while [ -n "$p" ] && grep -qs lynis "/proc/$p/cmdline"; do
+    n=$((n + 1))
+    [ "$n" -le 600 ] || { echo "another lynis audit (pid $p) has run for 10 minutes" >&2; exit 3; }
+    sleep 1
+  done
+  rm -f -- "$f"
+done
+lynis audit system --cronjob >/dev/null 2>&1
 echo "ran $?"
-cat "$1" 2>/dev/null
+cat "$r" 2>/dev/null
 exit 0`;
 
 /** lynis-report.dat: key=value lines, `warning[]=TEST-ID|text|details|solution`. */
@@ -93,17 +116,22 @@ export function lynisAudit(args: LynisArgs): Task<LynisState, { why: string }> {
     module: 'lynis',
     name: `lynis audit (hardening_index >= ${args.minIndex})`,
     ...(args.tags ? { tags: args.tags } : {}),
-    probes: () => [{ argv: ['sh', '-c', LYNIS_PROBE, 'sh', LYNIS_REPORT, String(Math.round(args.maxAgeHours * 60)), ...args.watch] }],
+    probes: () => [{ argv: ['sh', '-c', LYNIS_PROBE, 'sh', args.report ?? LYNIS_REPORT, String(Math.round(args.maxAgeHours * 60)), ...args.watch] }],
     parse: ([r]) => parseLynis(r),
     compare(s) {
       if (s.kind === 'error') return { status: 'fail', reason: s.message };
       if (s.kind === 'absent') return { status: 'depends', reason: 'lynis is not installed yet: audit after the package task' };
       if (s.stale) return { status: 'change', reason: `audit: ${s.stale}`, plan: { why: s.stale } };
+      // A report an interrupted audit left half-written is redone, never a reason to fail.
+      if (s.report.index === undefined) {
+        const why = 'the last report is incomplete (an audit was interrupted)';
+        return { status: 'change', reason: `audit: ${why}`, plan: { why } };
+      }
       const v = judge(args, s.report, 'reused');
       return v.ok ? { status: 'ok', reason: v.reason, warnings: v.warnings } : { status: 'fail', reason: v.reason };
     },
     async apply(conn, plan) {
-      const r = await conn.exec(['sh', '-c', LYNIS_AUDIT, 'sh', LYNIS_REPORT]);
+      const r = await conn.exec(['sh', '-c', LYNIS_AUDIT, 'sh', args.report ?? LYNIS_REPORT, ...(args.pidFiles ?? LYNIS_PID_FILES)]);
       const [head = '', ...lines] = r.stdout.split('\n');
       const rc = /^ran (\d+)$/.exec(head)?.[1];
       if (r.code !== 0 || rc === undefined) throw new Error(`${conn.host}: lynis audit failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);

@@ -1,15 +1,14 @@
-import { absolutePath, defineRole, directory, file, pkg, sysctl, quote, isIpv4, systemUser } from 'ts-play';
+import { absolutePath, isHostName, defineRole, directory, file, pkg, sysctl, quote, isIpv4, systemUser } from 'ts-play';
 import { defaults, type HealthcheckVars } from './defaults.ts';
 
 export const HA_CHECK_PATH = '/usr/local/sbin/ha-check.sh';
 
-const HOSTNAME = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 const WORD = /^[^\s'"\\`$;&|<>]+$/;
 
 function validate(v: HealthcheckVars): string[] {
   const errors: string[] = [];
   for (const t of v.healthcheck_icmp_targets) {
-    if (!isIpv4(t) && !HOSTNAME.test(t)) errors.push(`healthcheck_icmp_targets: "${t}" is not an IPv4 address or host name`);
+    if (!isIpv4(t) && !isHostName(t)) errors.push(`healthcheck_icmp_targets: "${t}" is not an IPv4 address or host name`);
   }
   for (const u of v.healthcheck_http_urls) {
     if (!/^https?:\/\//.test(u) || !WORD.test(u)) errors.push(`healthcheck_http_urls: "${u}" must be an http(s) URL without spaces or shell characters`);
@@ -26,6 +25,7 @@ function validate(v: HealthcheckVars): string[] {
     errors.push(`healthcheck_http_status must be an HTTP status 100..599, got ${v.healthcheck_http_status}`);
   }
   errors.push(...absolutePath('healthcheck_state_dir', v.healthcheck_state_dir));
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(v.healthcheck_user)) errors.push(`healthcheck_user must be a system user name, got ${JSON.stringify(v.healthcheck_user)}`);
   return errors;
 }
 

@@ -38,10 +38,10 @@ export function validateKeepalived(v: KeepalivedVars): string[] {
   errors.push(...wholeNumber('keepalived_garp_master_delay', v.keepalived_garp_master_delay, 0, 255));
   errors.push(...wholeNumber('keepalived_garp_master_refresh', v.keepalived_garp_master_refresh, 0, 86400));
   errors.push(...wholeNumber('keepalived_garp_master_refresh_repeat', v.keepalived_garp_master_refresh_repeat, 1, 255));
+  // Written into keepalived.conf, ha-notify.conf (sourced by a root shell) and a unit file.
+  for (const k of ['keepalived_notify_fifo', 'keepalived_state_dir', 'keepalived_hold_command', 'keepalived_bgp_command'] as const) errors.push(...absolutePath(k, v[k]));
   if (v.keepalived_vip_mode !== 'arp' && v.keepalived_vip_mode !== 'bgp') errors.push(`keepalived_vip_mode must be arp or bgp, got "${v.keepalived_vip_mode}"`);
-  if (v.keepalived_vip_mode === 'bgp') {
-    errors.push(...absolutePath('keepalived_bgp_command', v.keepalived_bgp_command));
-    if (v.bgp_speaker !== 'frr' && v.bgp_speaker !== 'lelastic') errors.push(`bgp_speaker must be frr or lelastic, got ${JSON.stringify(v.bgp_speaker)}`);
-  }
+  // Checked in arp mode too: a value given is a value that may reach a file one day.
+  if (v.bgp_speaker !== 'frr' && v.bgp_speaker !== 'lelastic') errors.push(`bgp_speaker must be frr or lelastic, got ${JSON.stringify(v.bgp_speaker)}`);
   return errors;
 }

@@ -1,4 +1,4 @@
-import { type AnyTask, defineRole, daemonReload, directory, file, pkg, service, serviceAction, renderRules, RULE_FILE_NAME } from 'ts-play';
+import { type AnyTask, defineRole, daemonReload, directory, file, pkg, service, serviceAction, quote, renderRules, RULE_FILE_NAME } from 'ts-play';
 import { alertmanagerYml, observabilityConfig, prometheusYml } from './config.ts';
 import {
   ALERTMANAGER_DEFAULTS, ALERTMANAGER_YML, defaults, PROMETHEUS_YML, RULES_DIR, WEBHOOK_SCRIPT, WEBHOOK_UNIT, type MonitoringVars,
@@ -27,13 +27,13 @@ export const monitoring = defineRole<MonitoringVars>({
         validate: ['promtool', 'check', 'rules', '%s'], notify: 'reload prometheus',
       }),
       file({ path: PROMETHEUS_YML, content: prometheusYml(v, ctx.host.name), validate: ['promtool', 'check', 'config', '%s'], notify: 'reload prometheus' }),
-      file({ path: '/etc/default/prometheus', content: ctx.template('prometheus.default.ejs'), notify: 'restart prometheus' }),
+      file({ path: '/etc/default/prometheus', content: ctx.template('prometheus.default.ejs', { sh: quote }), notify: 'restart prometheus' }),
       // Holds the webhook URL (a vault value that may carry a token): not world-readable.
       file({
         path: ALERTMANAGER_YML, content: alertmanagerYml(v), owner: 'root', group: 'prometheus', mode: '0640',
         validate: ['amtool', 'check-config', '%s'], notify: 'reload alertmanager',
       }),
-      file({ path: ALERTMANAGER_DEFAULTS, content: ctx.template('prometheus-alertmanager.default.ejs'), notify: 'restart alertmanager' }),
+      file({ path: ALERTMANAGER_DEFAULTS, content: ctx.template('prometheus-alertmanager.default.ejs', { sh: quote }), notify: 'restart alertmanager' }),
       service({ unit: 'prometheus', state: 'started', enabled: true }),
       service({ unit: 'prometheus-alertmanager', state: 'started', enabled: true }),
     ];

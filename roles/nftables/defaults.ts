@@ -28,6 +28,14 @@ export const nftablesDefaults = {
    * reload through the handler).
    */
   nftables_confirm_timeout: 30,
+  /**
+   * Seconds a forwarding hold may last on the node that forwards before ha-hold-guard.timer
+   * releases it: a hold nobody released (a killed run or notify script) must not keep dropping
+   * the pair's traffic. A conntrackd commit takes well under a second.
+   */
+  nftables_hold_max: 15,
+  /** Seconds between two runs of the guard. */
+  nftables_hold_guard_interval: 5,
 };
 
 export type NftablesVars = typeof nftablesDefaults;
@@ -37,3 +45,4 @@ export const HA_HOLD_PATH = '/usr/local/sbin/ha-hold';
 export const RULESET_PATH = '/etc/nftables.conf';
 export const UNIT_DROPIN_DIR = '/etc/systemd/system/nftables.service.d';
 export const UNIT_DROPIN_PATH = `${UNIT_DROPIN_DIR}/50-ts-play.conf`;
+export const HOLD_GUARD_UNIT = 'ha-hold-guard';

@@ -1,5 +1,8 @@
-import { defineRole, command, daemonReload, directory, file, pkg, service, guardedFile, defaultConfirm, managementAccess, ipOf, networkOf, validateNetwork, routeServers, bgpPeerProblems } from 'ts-play';
-import { HA_HOLD_PATH, nftablesDefaults, RULESET_PATH, UNIT_DROPIN_DIR, UNIT_DROPIN_PATH, type NftablesVars } from './defaults.ts';
+import { type Facts, defineRole, command, daemonReload, directory, file, pkg, quote, service, serviceAction, guardedFile, defaultConfirm, managementAccess, ipOf, networkOf, validateNetwork, routeServers, bgpPeerProblems } from 'ts-play';
+import { HA_HOLD_PATH, HOLD_GUARD_UNIT, nftablesDefaults, RULESET_PATH, UNIT_DROPIN_DIR, UNIT_DROPIN_PATH, type NftablesVars } from './defaults.ts';
+
+const UNIT_DIR = '/etc/systemd/system';
+const onSystemd = (facts: Facts) => facts.init === 'systemd' || 'no systemd on this host';
 import { validateNftables } from './validate.ts';
 
 /** Named counters declared in the table; the exporters role reads them by these names. */
@@ -36,6 +39,8 @@ export const nftables = defineRole<NftablesVars>({
       lanVip: ipOf(v.lan_vip),
       bgpPeers: v.keepalived_vip_mode === 'bgp' ? routeServers(v) : [],
       haHoldPath: HA_HOLD_PATH,
+      holdMax: v.nftables_hold_max,
+      sh: quote,
       logRate: `${v.nftables_log_rate}/minute burst ${v.nftables_log_burst} packets`,
     };
     const ruleset = ctx.template('nftables.conf.ejs', locals);
@@ -57,10 +62,16 @@ export const nftables = defineRole<NftablesVars>({
       directory({ path: UNIT_DROPIN_DIR }),
       file({ path: UNIT_DROPIN_PATH, content: ctx.template('nftables.service.conf.ejs', locals), mode: '0644', notify: 'systemd daemon-reload' }),
       service({ unit: 'nftables', enabled: true, state: 'started' }),
+      // A hold nobody released (a killed run or notify script) expires on the forwarding node.
+      file({ path: `${UNIT_DIR}/${HOLD_GUARD_UNIT}.service`, content: ctx.file('ha-hold-guard.service'), when: onSystemd, notify: 'systemd daemon-reload' }),
+      file({ path: `${UNIT_DIR}/${HOLD_GUARD_UNIT}.timer`, content: ctx.template('ha-hold-guard.timer.ejs'), when: onSystemd, notify: ['systemd daemon-reload', 'restart ha-hold-guard.timer'] }),
+      daemonReload({ name: 'systemd daemon-reload (ha-hold guard)', units: [`${HOLD_GUARD_UNIT}.service`, `${HOLD_GUARD_UNIT}.timer`], when: onSystemd }),
+      service({ unit: `${HOLD_GUARD_UNIT}.timer`, enabled: true, state: 'started', when: onSystemd }),
     ];
   },
   handlers: () => ({
     'systemd daemon-reload': [daemonReload()],
+    'restart ha-hold-guard.timer': [serviceAction({ unit: `${HOLD_GUARD_UNIT}.timer`, action: 'restart', when: onSystemd })],
     'reload nftables': [
       command({ name: `nft -f ${RULESET_PATH}`, argv: ['nft', '-f', RULESET_PATH] }),
       command({ name: 'ha-hold sync', argv: [HA_HOLD_PATH, 'sync'] }),

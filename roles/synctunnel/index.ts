@@ -1,4 +1,4 @@
-import { defineRole, type HostView, command, file, pkg, service, validateNetwork } from 'ts-play';
+import { defineRole, type HostView, command, file, hostName, interfaceName, pkg, service, validateNetwork } from 'ts-play';
 import { defaults, type SynctunnelVars } from './defaults.ts';
 
 /** A WireGuard key: 32 bytes, base64. */
@@ -6,6 +6,8 @@ const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 function validate(v: SynctunnelVars, host: HostView): string[] {
   const errors = validateNetwork(v);
+  if (v.synctunnel_peer) errors.push(...hostName('synctunnel_peer', v.synctunnel_peer));
+  errors.push(...interfaceName('synctunnel_interface', v.synctunnel_interface));
   if (v.sync_tunnel !== 'wireguard') return errors;
   if (v.sync_interface !== v.synctunnel_interface) {
     errors.push(`sync_interface must be the tunnel (${v.synctunnel_interface}) with sync_tunnel: wireguard, got "${v.sync_interface}"`);

@@ -3,12 +3,17 @@
  * carries the exit code the CLI returns for it; anything else reaching the CLI is a bug and
  * is shown with its stack under TSPLAY_DEBUG. Exit codes are the README's.
  */
+import { redact } from './redact.ts';
+import { escapeControl } from './text.ts';
+
 export const EXIT_OK = 0;
 /** Bad input (usage, inventory, playbook, vault ...): nothing was changed. */
 export const EXIT_BAD_INPUT = 1;
 /** A host failed or a gate stopped the rollout. */
 export const EXIT_FAILED = 2;
 export const EXIT_UNREACHABLE = 4;
+/** Interrupted (Ctrl-C): 128 + SIGINT, as a shell reports a program SIGINT ended. */
+export const EXIT_INTERRUPTED = 130;
 /** A failure nothing awaited (a bug of ts-play's): sysexits' EX_SOFTWARE. */
 export const EXIT_INTERNAL = 70;
 
@@ -20,9 +25,9 @@ export class TsPlayError extends Error {
     this.exitCode = opts.exitCode ?? EXIT_BAD_INPUT;
   }
 
-  /** The text shown to the user: the message with control characters made visible. */
+  /** The text shown to the user: the message redacted, then with control characters made visible. */
   userMessage(): string {
-    return escapeControl(this.message);
+    return escapeControl(redact(this.message));
   }
 }
 
@@ -33,18 +38,11 @@ export class UsageError extends TsPlayError {
   }
 }
 
-// C0 controls except tab and newline (messages may span lines), DEL, and C1 controls: a
-// hostile file name or command output must not move the cursor or recolour the terminal.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Escapes control characters as \xNN (\r, ESC ... become visible text). */
-export function escapeControl(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { escapeControl };
 
 /** A thrown value as text for the user, whatever it is. */
 export function errorText(e: unknown, withStack = false): string {
   if (e instanceof TsPlayError) return e.userMessage();
   const err = e instanceof Error ? e : new Error(String(e));
-  return escapeControl(withStack ? (err.stack ?? err.message) : err.message);
+  return escapeControl(redact(withStack ? (err.stack ?? err.message) : err.message));
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { TsPlayError, escapeControl } from './errors.ts';
+import { redact } from './redact.ts';
 
 export interface ProcessOptions {
   cwd?: string;
@@ -123,7 +124,8 @@ export class ProcessError extends TsPlayError {
 }
 
 function trimmed(s: string): string {
-  const t = escapeControl(s.trim());
+  // Redacted before it is escaped and cut, so neither can split a secret out of reach.
+  const t = escapeControl(redact(s.trim()));
   return t.length > 600 ? `...${t.slice(-600)}` : t;
 }
 

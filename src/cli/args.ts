@@ -22,6 +22,8 @@ export interface PlayArgs {
   acceptNewHostKeys: boolean;
   knownHosts?: string;
   sshConfig?: string;
+  /** Take the run lock of the hosts even when another run holds it. */
+  breakLock: boolean;
 }
 
 export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
@@ -43,10 +45,15 @@ export const PLAY_USAGE = `usage: ts-play PLAYBOOK.ts [options]
       --known-hosts FILE      known_hosts to check host keys against (default: inventory's tsplay_known_hosts, else ~/.ssh/known_hosts)
       --accept-new-host-keys  trust and record the key of a host seen for the first time
   -F, --ssh-config FILE       ssh client config instead of ~/.ssh/config and /etc/ssh/ssh_config
+      --break-lock            take the hosts' run lock even if another run holds it (that run is gone)
   -v, --verbose               more output; shows round trips per host (repeatable)
   -h, --help                  this text
 
-exit codes: 0 success, 1 bad input (nothing changed), 2 a host failed or a gate stopped the run, 4 a host was unreachable`;
+A run that changes hosts locks them (/run/ts-play/lock): a second run is refused, naming the first.
+Ctrl-C: nothing new starts, running tasks finish, the recap is printed (exit 130); Ctrl-C again aborts.
+
+exit codes: 0 success, 1 bad input or another run holds the lock (nothing changed), 2 a host failed or a gate stopped the run,
+            4 a host was unreachable, 130 interrupted`;
 
 /**
  * Comma-separated words; an option given with nothing in it (`--tags ''`, a variable that expanded
@@ -83,6 +90,7 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     'known-hosts': { type: 'string' },
     'accept-new-host-keys': { type: 'boolean' },
     'ssh-config': { type: 'string', short: 'F' },
+    'break-lock': { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
@@ -114,5 +122,6 @@ export function parsePlayArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     acceptNewHostKeys: v['accept-new-host-keys'] ?? false,
     ...(v['known-hosts'] ? { knownHosts: v['known-hosts'] } : {}),
     ...(v['ssh-config'] ? { sshConfig: v['ssh-config'] } : {}),
+    breakLock: v['break-lock'] ?? false,
   };
 }

@@ -3,12 +3,13 @@ import type { PlayArgs } from './args.ts';
 import { RunConnections } from '../session/connect.ts';
 import type { PlayPlan } from '../engine/plan.ts';
 import { planFromOptions } from '../session/plan.ts';
+import { LOCK_FILE, RunLock } from '../session/run-lock.ts';
 import { Runner } from '../engine/runner.ts';
 import { EventBus } from '../engine/events.ts';
 import { createRenderer, wantsColor } from '../output/index.ts';
 import { JsonSink } from '../output/json.ts';
 import { exitCode, EXIT_FAILED } from '../output/recap.ts';
-import { escapeControl } from '../base/errors.ts';
+import { EXIT_INTERRUPTED, escapeControl } from '../base/errors.ts';
 import { redact } from '../vault/redact.ts';
 import { quoteArgv } from '../connection/quote.ts';
 
@@ -35,10 +36,33 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
 }
 
 /**
- * `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection.
- * `argv` is the command line as typed, for plays whose stop message prints the command that resumes.
+ * Ctrl-C once: nothing new starts, the running tasks finish, the recap and --json are written,
+ * exit 130. Twice: --json is written as it stands and ts-play exits at once; the hosts end what
+ * it had running there as its sessions close (src/connection/session-bound.ts).
  */
-export async function playCommand(args: PlayArgs, argv?: string[]): Promise<number> {
+function interrupts(abort: AbortController, json: JsonSink | undefined): () => void {
+  let presses = 0;
+  const onSignal = () => {
+    presses++;
+    if (presses === 1) {
+      process.stderr.write('\nts-play: interrupted: starting nothing new, letting the running tasks finish (Ctrl-C again to abort at once)\n');
+      abort.abort();
+      return;
+    }
+    process.stderr.write('\nts-play: aborted: the hosts end what was running as the sessions close\n');
+    json?.closeSync(EXIT_INTERRUPTED);
+    process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', onSignal);
+  return () => process.off('SIGINT', onSignal);
+}
+
+/**
+ * `ts-play PLAYBOOK ...`: everything that can be checked is checked before the first connection.
+ * `argv` is the command line as typed: the run lock records it, and plays whose stop message
+ * prints the command that resumes show it.
+ */
+export async function playCommand(args: PlayArgs, argv: readonly string[] = []): Promise<number> {
   const { plans, originsOf } = await planFromOptions({
     ...args,
     onWarning: (w) => process.stderr.write(redact(`[WARN] ${escapeControl(w)}\n`)),
@@ -47,19 +71,41 @@ export async function playCommand(args: PlayArgs, argv?: string[]): Promise<numb
     process.stdout.write(redact(listing(args, plans)));
     return 0;
   }
+  const hostVars = (h: string) => plans.find((p) => p.byHost.has(h))?.byHost.get(h)?.vars ?? {};
+  // Every target resolved and its control-side files checked now: bad input stops the run before any host is contacted.
   const conns = new RunConnections(args);
   for (const p of plans) conns.prepare(p.hosts, (h) => p.byHost.get(h)!.vars, originsOf);
+
   const bus = new EventBus();
   bus.add(createRenderer({ tty: Boolean(process.stdout.isTTY), verbose: args.verbose > 0, diff: args.diff, color: wantsColor(process.stdout), stream: process.stdout, stderr: process.stderr }));
-  if (args.json) bus.add(new JsonSink(resolve(args.json)));
+  const json = args.json ? new JsonSink(resolve(args.json)) : undefined;
+  if (json) bus.add(json);
+  const abort = new AbortController();
+  const lock = new RunLock({
+    argv,
+    breakLock: args.breakLock,
+    // TSPLAY_LOCK_TTL: seconds a lock outlives a run killed outright (docs/rollout.md).
+    ...(Number(process.env.TSPLAY_LOCK_TTL) > 0 ? { ttlSec: Number(process.env.TSPLAY_LOCK_TTL) } : {}),
+    pathOf: (h) => (typeof hostVars(h).tsplay_lock_file === 'string' ? (hostVars(h).tsplay_lock_file as string) : LOCK_FILE),
+    warn: (host, message) => bus.emit({ type: 'warning', host, message }),
+    lost: (host, message) => {
+      bus.emit({ type: 'warning', host, message: `${message}: starting nothing new` });
+      abort.abort();
+    },
+  });
   bus.emit({ type: 'run-start', playbook: args.playbook, check: args.check, diff: args.diff });
   const runner = new Runner({
     check: args.check,
     forks: args.forks,
     sink: bus,
-    ...(argv ? { commandLine: quoteArgv(['ts-play', ...argv]) } : {}),
+    signal: abort.signal,
+    ...(argv.length ? { commandLine: quoteArgv(['ts-play', ...argv]) } : {}),
     connect: (host, vars) => conns.connect(host, vars, originsOf(host)),
+    // --check changes nothing: it takes no lock, but says when another run holds one.
+    beforeRun: (all, connect) => (args.check ? lock.peek(all, connect) : lock.acquire(all, connect)),
+    afterRun: () => lock.release(),
   });
+  const stopListening = interrupts(abort, json);
   let summary;
   try {
     summary = await runner.run(plans);
@@ -67,10 +113,11 @@ export async function playCommand(args: PlayArgs, argv?: string[]): Promise<numb
     await conns.close();
     // Flushes what the terminal view held back and writes --json even when the run throws.
     await bus.close();
+    stopListening();
   }
-  const code = exitCode(summary.stats);
+  const code = summary.interrupted ? EXIT_INTERRUPTED : exitCode(summary.stats);
   if (summary.stopped) {
-    process.stderr.write(redact(`ts-play: rollout stopped: ${escapeControl(summary.stopped)}\n`));
+    process.stderr.write(redact(`ts-play: ${summary.interrupted ? '' : 'rollout stopped: '}${escapeControl(summary.stopped)}\n`));
     return code === 0 ? EXIT_FAILED : code;
   }
   return code;

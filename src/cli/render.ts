@@ -1,5 +1,6 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderOutDir, safeParent } from './render-out.ts';
 import { UsageError } from './args.ts';
 import { planFromOptions } from '../session/plan.ts';
 import { parseCommandLine } from './options.ts';
@@ -7,7 +8,8 @@ import { parseCommandLine } from './options.ts';
 export const RENDER_USAGE = `usage: ts-play render PLAYBOOK.ts -i INVENTORY --host HOST --out DIR [-e VARS] [--tags T]
 Writes every file HOST would receive (rendered templates, sysctl files, scripts) under DIR,
 at their paths on the host, without contacting it. Vaulted values are written as they would
-be installed, so DIR is created 0700.`;
+be installed, so DIR is created 0700. DIR must be new, empty or an earlier render's, and not
+a system directory of this machine (/, /etc, /usr, /var ...).`;
 
 export async function renderCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {
@@ -33,8 +35,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     tags: (values.tags ?? []).flatMap((t) => t.split(',')).filter(Boolean),
     limit: values.host,
   });
-  const out = resolve(values.out);
-  mkdirSync(out, { recursive: true, mode: 0o700 });
+  const out = renderOutDir(values.out);
   let count = 0;
   for (const plan of plans) {
     const hp = plan.byHost.get(values.host);
@@ -44,7 +45,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
         const f = task.renders;
         if (!f) continue;
         const dest = join(out, f.path);
-        mkdirSync(dirname(dest), { recursive: true });
+        safeParent(out, dest);
         writeFileSync(dest, f.content);
         chmodSync(dest, parseInt(f.mode, 8) & 0o777);
         process.stdout.write(`${f.path}  (${f.owner}:${f.group} ${f.mode}, role ${role.name})\n`);

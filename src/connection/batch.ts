@@ -1,6 +1,7 @@
 import type { Connection, ExecResult } from './types.ts';
 import { quoteArgv, unquoteArgv } from './quote.ts';
 import { TsPlayError } from '../base/errors.ts';
+import { clip } from '../base/redact.ts';
 
 /** A read-only command whose output describes actual state. The engine batches the probes of a role into one round trip. */
 export interface Probe {
@@ -16,6 +17,8 @@ export function batchScript(probes: readonly Probe[]): string {
   const lines = [
     'd=$(mktemp -d) || exit 97',
     "trap 'rm -rf \"$d\"' EXIT",
+    // A killed session's TERM/HUP must still run the EXIT trap: no temp dir left on the host.
+    "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
     'emit() { printf \'%s %s \' "$1" "$2"; base64 -w0 <"$d/o"; printf \' \'; base64 -w0 <"$d/e"; printf \'\\n\'; }',
   ];
   probes.forEach((p, i) => {
@@ -50,7 +53,7 @@ export function parseBatchOutput(stdout: string, count: number): ExecResult[] {
     const [idx, rc, out = '', err = ''] = line.split(' ');
     const i = Number(idx);
     if (!Number.isInteger(i) || i < 0 || i >= count || !/^\d+$/.test(rc ?? '')) {
-      throw new BatchProtocolError(`unexpected line in probe output: ${line.slice(0, 80)}`);
+      throw new BatchProtocolError(`unexpected line in probe output: ${clip(line, 80)}`);
     }
     results[i] = {
       code: Number(rc),
@@ -70,7 +73,7 @@ export async function runProbes(conn: Connection, probes: readonly Probe[]): Pro
   if (probes.length === 0) return [];
   const r = await conn.exec(['sh', '-c', batchScript(probes)]);
   if (r.code !== 0) {
-    throw new BatchProtocolError(`${conn.host}: reading state failed (exit ${r.code}): ${r.stderr.trim().slice(-500)}`);
+    throw new BatchProtocolError(`${conn.host}: reading state failed (exit ${r.code}): ${clip(r.stderr.trim(), 500, 'end')}`);
   }
   return parseBatchOutput(r.stdout, probes.length);
 }

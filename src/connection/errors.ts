@@ -1,13 +1,16 @@
 import type { ExecResult } from './types.ts';
 import { quoteArgv } from './quote.ts';
 import { TsPlayError } from '../base/errors.ts';
+import { clip, redact } from '../base/redact.ts';
 
 const STDERR_LIMIT = 2000;
 
-/** Keeps the end of stderr, where the cause usually is, and bounds what reaches the terminal. */
+/**
+ * Keeps the end of stderr, where the cause usually is, and bounds what reaches the terminal.
+ * Redacted before the cut: a secret split by the cut would no longer match at the sink.
+ */
 export function trimStderr(stderr: string): string {
-  const s = stderr.trim();
-  return s.length <= STDERR_LIMIT ? s : `…${s.slice(-STDERR_LIMIT)}`;
+  return clip(stderr.trim(), STDERR_LIMIT, 'end');
 }
 
 /**
@@ -21,7 +24,7 @@ export class CommandError extends TsPlayError {
   readonly signal: string | undefined;
   readonly stderr: string;
   constructor(readonly host: string, readonly argv: readonly string[], readonly result: ExecResult, readonly durationMs?: number) {
-    const command = quoteArgv(argv);
+    const command = quoteArgv(argv.map(redact));
     const err = trimStderr(result.stderr) || trimStderr(result.stdout);
     const how = result.signal ? `was killed by ${result.signal}` : `exited ${result.code}`;
     super(`${host}: \`${command}\` ${how}${err ? `: ${err}` : ''}`);

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readControlFile } from './control-files.ts';
 
 export interface KnownKey {
   type: string;
@@ -38,10 +39,12 @@ function patternsMatch(field: string, name: string): boolean {
 
 /** Keys known_hosts lists for a host (plain, hashed and wildcard entries; @revoked marked). */
 export function lookupKnownHosts(file: string, host: string, port: number): KnownKey[] {
-  if (!existsSync(file)) return [];
+  // Bounded and regular files only: a directory or a path under /proc is bad input, not a hang.
+  const text = readControlFile({ path: file, what: 'known_hosts file' }, true);
+  if (text === undefined) return [];
   const name = hostToken(host, port);
   const out: KnownKey[] = [];
-  readFileSync(file, 'utf8').split('\n').forEach((raw, i) => {
+  text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
     const fields = line.split(/\s+/);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { NodeSSH } from 'node-ssh';
+import { readControlFile } from './control-files.ts';
 import { appendKnownHost, keyBlobType, lookupKnownHosts } from './known-hosts.ts';
 
 // A dead host (power loss: no RST ever comes) is noticed within 15 s; shorter windows misfired
@@ -57,8 +58,14 @@ function makeVerifier(t: SshEndpoint, p: HostKeyPolicy, rejection: { reason?: st
 
 /** Keys first (the inventory's, then the ssh config's that exist), then the agent, as ssh offers them. */
 function authMethods(e: SshEndpoint): Array<Record<string, unknown>> {
-  const files = [...(e.privateKeyFile ? [e.privateKeyFile] : []), ...(e.identityFiles ?? []).filter((f) => existsSync(f))];
-  const methods: Array<Record<string, unknown>> = [...new Set(files)].map((f) => ({ type: 'publickey', username: e.user, key: readFileSync(f) }));
+  // The configured key is read as a control-side file: missing, a directory or under /proc is bad
+  // input (exit 1) named as such, not an unreachable host. ssh_config's IdentityFiles are tried
+  // only where they exist, as ssh does.
+  const files = [...new Set((e.identityFiles ?? []).filter((f) => existsSync(f) && f !== e.privateKeyFile))];
+  const methods: Array<Record<string, unknown>> = [
+    ...(e.privateKeyFile ? [{ type: 'publickey', username: e.user, key: readControlFile({ path: e.privateKeyFile, what: 'private key file' }) }] : []),
+    ...files.map((f) => ({ type: 'publickey', username: e.user, key: readFileSync(f) })),
+  ];
   if (process.env.SSH_AUTH_SOCK) methods.push({ type: 'agent', username: e.user, agent: process.env.SSH_AUTH_SOCK });
   return methods;
 }

@@ -5,6 +5,7 @@ import { UnreachableError } from './types.ts';
 import { quoteArgv } from './quote.ts';
 import { KEEPALIVE_COUNT, KEEPALIVE_MS, sshLogin, type HostKeyPolicy, type SshEndpoint } from './ssh-login.ts';
 import { JumpPool } from './jump-pool.ts';
+import { sessionBound } from './session-bound.ts';
 
 export type { HostKeyPolicy, SshEndpoint } from './ssh-login.ts';
 
@@ -62,7 +63,9 @@ export class SshConnection implements Connection {
 
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (this.closed) throw new UnreachableError(this.host, 'connection closed');
-    const command = quoteArgv(this.target.become ? ['sudo', '-n', '--', ...argv] : argv);
+    // Bound to the session (session-bound.ts): a command whose connection dies ends with it.
+    const bound = sessionBound(argv);
+    const command = quoteArgv(this.target.become ? ['sudo', '-n', '--', ...bound] : bound);
     this.roundTrips++;
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -44,7 +44,8 @@ export type EngineEvent =
   | { type: 'play-end'; play: string; stopped?: string }
   /** Optional: the host has nothing more to do in this batch (lets the progress view settle it early). */
   | { type: 'host-done'; host: string }
-  | { type: 'recap'; hosts: Record<string, HostStats> };
+  /** `interrupted`: an interrupt (Ctrl-C) ended the run early; the CLI exits 130. */
+  | { type: 'recap'; hosts: Record<string, HostStats>; interrupted?: boolean };
 
 export interface EventSink {
   emit(event: EngineEvent): void;

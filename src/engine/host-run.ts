@@ -16,9 +16,14 @@ export interface HostRunOptions {
   env: ApplyEnv;
   /** Where this host's task results go; the runner keeps it for the play's gates. */
   results?: ResultStore;
+  /** Aborted on an interrupt: no further task or handler starts on this host. */
+  signal?: AbortSignal;
 }
 
-export type HostOutcome = 'ok' | 'failed' | 'unreachable';
+export type HostOutcome = 'ok' | 'failed' | 'unreachable' | 'interrupted';
+
+/** An interrupt reached this host between two tasks: not a failure of the host. */
+class Interrupted extends Error {}
 
 /** Where a host's run failed: for a stop message that says where to look and how to go on. */
 export interface HostFailure {
@@ -74,9 +79,13 @@ export class HostRun {
   async run(): Promise<HostOutcome> {
     try {
       this.snapshot = await this.read(this.plan.roles.flatMap((r) => this.upFront(r)));
-      for (const role of this.plan.roles) await this.runRole(role);
+      for (const role of this.plan.roles) {
+        this.stopIfInterrupted();
+        await this.runRole(role);
+      }
       return 'ok';
     } catch (e) {
+      if (e instanceof Interrupted) return 'interrupted';
       if (e instanceof UnreachableError) {
         this.stats.unreachable++;
         this.failure ??= { reason: `unreachable: ${e.reason}` };
@@ -100,6 +109,10 @@ export class HostRun {
   /** Tasks among steps that would run as things stand (a block whose `when` says no: none of its tasks). */
   private runnable(steps: Step[]): AnyTask[] {
     return steps.flatMap((s) => (isBlock(s) ? (this.applies(s) === true ? [...this.runnable(s.steps), ...this.runnable(s.always)] : []) : isTask(s) && this.applies(s) === true ? [s] : []));
+  }
+
+  private stopIfInterrupted(): void {
+    if (this.opts.signal?.aborted) throw new Interrupted();
   }
 
   private applies(step: Pick<AnyTask, 'when'>): true | string {
@@ -126,10 +139,15 @@ export class HostRun {
     const notified = new Set<string>();
     await this.runSteps(role, role.steps ?? role.tasks, notified);
     await this.flush(role, notified);
+    // After an interrupt the role's notified handlers still ran (above): they complete what its
+    // changes started (a reload that makes a written config live). Then nothing more starts.
+    this.stopIfInterrupted();
   }
 
+  /** Stops starting steps once interrupted: the running one finishes, handlers follow in runRole. */
   private async runSteps(role: PlannedRole, steps: Step[], notified: Set<string>): Promise<void> {
     for (const step of steps) {
+      if (this.opts.signal?.aborted) return;
       const skip = this.applies(step);
       if (skip !== true) {
         this.report(role.name, { name: step.name, module: isBlock(step) ? 'block' : isFlush(step) ? 'flush_handlers' : step.module }, { status: 'skipped', reason: skip });
@@ -170,6 +188,8 @@ export class HostRun {
     for (const [name, tasks] of role.handlers) {
       if (!notified.has(name)) continue;
       notified.delete(name);
+      // Handlers run even after an interrupt: they complete what this role's changes started
+      // (a reload that makes a written config live); skipped, the next run would not know to.
       const fresh = await this.read(tasks);
       for (const task of tasks) await this.runTask(role.name, task, fresh.get(task)!, true);
     }

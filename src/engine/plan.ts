@@ -8,6 +8,7 @@ import { selected, unknownTags, type TagFilter } from './tags.ts';
 import { leafTasks, selectSteps, type Step } from './steps.ts';
 import { TsPlayError } from '../base/errors.ts';
 import { UndeclaredVars } from './undeclared.ts';
+import { hostName } from '../vars/checks.ts';
 
 /** What planning needs from an inventory: kept narrow so the engine does not depend on how inventories load. */
 export interface InventorySource {
@@ -121,6 +122,13 @@ export function planPlaybook(book: Playbook, inv: InventorySource, opts: PlanOpt
     const hosts = limited ? matched.filter((h) => limited.has(h)) : matched;
     const byHost = new Map<string, HostPlan>();
     for (const host of hosts) {
+      // The inventory name is written into every generated file (headers, router_id): a name
+      // holding a newline or a quote would write lines of its own there.
+      const badName = play.roles.length ? hostName('inventory_hostname', host) : [];
+      if (badName.length) {
+        problems.push(...badName.map((m) => `${JSON.stringify(host).slice(1, -1)}: ${m}`));
+        continue;
+      }
       const { vars: invVars, origins } = inv.hostVars(host);
       problems.push(...undeclared.check(invVars, (k) => origins[k], playRoles));
       const all = { ...invVars, ...(play.vars ?? {}), ...opts.extraVars };

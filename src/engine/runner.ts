@@ -19,13 +19,26 @@ export interface RunOptions {
   connect(host: string, vars: Record<string, unknown>): Promise<Connection>;
   /** The command line being run, for plays whose stop message says how to resume. */
   commandLine?: string;
+  /**
+   * Aborted on an interrupt (Ctrl-C): nothing new starts (no task, handler, batch or play);
+   * the tasks running finish, and the run ends with its recap, marked interrupted.
+   */
+  signal?: AbortSignal;
+  /** Once before the first play, with the run's own connections: takes the run lock. Throwing ends the run. */
+  beforeRun?(hosts: string[], connect: (host: string) => Promise<Connection>): Promise<void>;
+  /** Once after the last play (also when it stopped or was interrupted), before the connections close. */
+  afterRun?(): Promise<void>;
 }
 
 export interface RunSummary {
   stats: Record<string, HostStats>;
-  /** Why the run stopped early (a gate, too many failures), if it did. */
+  /** Why the run stopped early (a gate, too many failures, an interrupt), if it did. */
   stopped?: string;
+  /** An interrupt stopped it: the CLI exits 130. */
+  interrupted?: boolean;
 }
+
+export const INTERRUPTED = 'interrupted (Ctrl-C): nothing new was started, the running tasks were finished';
 
 /** Runs planned plays batch by batch; one connection and one fact-gathering per host for the whole run. */
 export class Runner {
@@ -35,27 +48,53 @@ export class Runner {
   private readonly dead = new Set<string>();
   private readonly results = new Map<string, ResultStore>();
   private readonly failures = new Map<string, HostFailure>();
+  /** Hosts whose connection failed or dropped, with why: a gate that fails on one counts it unreachable. */
+  private readonly lost = new Map<string, string>();
 
   constructor(private readonly opts: RunOptions) {
-    this.conns = new Connections(opts.connect);
+    // A failure to connect, or a session lost later, is remembered: a gate that fails on such a
+    // host counts it unreachable.
+    this.conns = new Connections((host, vars) =>
+      opts.connect(host, vars).then(
+        (conn) => tracked(conn, (reason) => this.lost.set(host, reason)),
+        (e) => {
+          if (e instanceof UnreachableError) this.lost.set(host, e.reason);
+          throw e;
+        },
+      ),
+    );
   }
 
   async run(plans: PlayPlan[]): Promise<RunSummary> {
     for (const p of plans) for (const h of p.hosts) this.stats[h] ??= emptyStats();
     let stopped: string | undefined;
     try {
-      for (const plan of plans) {
-        stopped = await this.runPlay(plan);
-        this.opts.sink.emit({ type: 'play-end', play: plan.play.name, ...(stopped ? { stopped } : {}) });
-        if (stopped) break;
+      if (this.opts.beforeRun) {
+        const varsOf = (h: string) => plans.find((p) => p.byHost.has(h))?.byHost.get(h)?.vars ?? {};
+        await this.opts.beforeRun(Object.keys(this.stats), (h) => this.connection(h, varsOf(h)));
+      }
+      try {
+        for (const plan of plans) {
+          stopped = this.interrupted() ? INTERRUPTED : await this.runPlay(plan);
+          this.opts.sink.emit({ type: 'play-end', play: plan.play.name, ...(stopped ? { stopped } : {}) });
+          if (stopped) break;
+        }
+      } finally {
+        await this.opts.afterRun?.();
       }
     } finally {
       await this.closeAll();
     }
-    this.opts.sink.emit({ type: 'recap', hosts: this.stats });
-    return { stats: this.stats, ...(stopped ? { stopped } : {}) };
+    const interrupted = stopped === INTERRUPTED;
+    this.opts.sink.emit({ type: 'recap', hosts: this.stats, ...(interrupted ? { interrupted } : {}) });
+    return { stats: this.stats, ...(stopped ? { stopped } : {}), ...(interrupted ? { interrupted } : {}) };
   }
 
+  private interrupted(): boolean {
+    return this.opts.signal?.aborted === true;
+  }
+
+  /** The host's one connection; a failure to connect, or a session lost later, is remembered. */
   private connection(host: string, vars: Record<string, unknown>): Promise<Connection> {
     return this.conns.get(host, vars);
   }
@@ -109,7 +148,22 @@ export class Runner {
     } catch (e) {
       const reason = (e as Error).message;
       this.opts.sink.emit({ type: 'gate', play: plan.play.name, gate: name, passed: false, reason });
+      this.countLost();
       return `gate ${name} failed: ${reason}`;
+    }
+  }
+
+  /**
+   * A gate stopped the run and some host could not be reached on the way (a gate reports why in
+   * its own words): those hosts are unreachable in the recap and the exit code, as anywhere else.
+   */
+  private countLost(): void {
+    for (const [host, reason] of this.lost) {
+      const stats = this.stats[host];
+      if (!stats || stats.unreachable > 0) continue;
+      stats.unreachable++;
+      this.dead.add(host);
+      this.opts.sink.emit({ type: 'unreachable', host, reason });
     }
   }
 
@@ -131,6 +185,7 @@ export class Runner {
     const ordered = hosts;
     const stop = (reason: string, touched: string[] = []) => this.stop(plan, ordered, done, reason, touched);
     for (const [index, batch] of groups.entries()) {
+      if (this.interrupted()) return INTERRUPTED;
       this.opts.sink.emit({ type: 'batch-start', play: play.name, index, total: groups.length, hosts: batch });
       const ctx: BatchContext = { ...base, batch, index, total: groups.length };
       if (play.beforeBatch) {
@@ -139,7 +194,8 @@ export class Runner {
       }
       const limit = pLimit(Math.max(1, this.opts.forks));
       const changedBefore = batch.map((h) => this.stats[h]!.changed);
-      const outcomes = await Promise.all(batch.map((h) => limit(() => this.runHost(plan, h))));
+      const outcomes = await Promise.all(batch.map((h) => limit(() => (this.interrupted() ? 'interrupted' : this.runHost(plan, h)))));
+      if (this.interrupted()) return INTERRUPTED;
       const failed = outcomes.filter((o) => o !== 'ok').length;
       if (tooManyFailures(failed, batch.length, play.maxFailPercentage ?? 0)) {
         const who = batch.filter((_, i) => outcomes[i] !== 'ok').join(', ');
@@ -156,7 +212,7 @@ export class Runner {
     return undefined;
   }
 
-  private async runHost(plan: PlayPlan, host: string): Promise<HostOutcome> {
+  private async runHost(plan: PlayPlan, host: string): Promise<HostOutcome | 'interrupted'> {
     const hp = plan.byHost.get(host)!;
     const stats = this.stats[host]!;
     let conn: Connection;
@@ -194,9 +250,14 @@ export class Runner {
           await fresh.close();
         }
       },
-      reconnect: () => this.conns.reconnect(host, hp.vars),
+      // A session dropped on purpose (a reboot) and opened again is no longer a lost host.
+      reconnect: async () => {
+        const c = await this.conns.reconnect(host, hp.vars);
+        this.lost.delete(host);
+        return c;
+      },
     };
-    const run = new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink, env, results: this.resultsOf(host) });
+    const run = new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink, env, results: this.resultsOf(host), ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
     const outcome = await run.run();
     stats.roundTrips = await this.conns.roundTrips(host);
     this.opts.sink.emit({ type: 'host-done', host });
@@ -212,4 +273,25 @@ export class Runner {
       if (this.stats[host]) this.stats[host].roundTrips = trips;
     });
   }
+}
+
+/** The connection as the runner hands it out: a session lost during a command is reported once. */
+function tracked(conn: Connection, lost: (reason: string) => void): Connection {
+  return {
+    get host() {
+      return conn.host;
+    },
+    get roundTrips() {
+      return conn.roundTrips;
+    },
+    async exec(argv, opts) {
+      try {
+        return await conn.exec(argv, opts);
+      } catch (e) {
+        if (e instanceof UnreachableError) lost(e.reason);
+        throw e;
+      }
+    },
+    close: () => conn.close(),
+  };
 }

@@ -1,3 +1,4 @@
+import { clip } from '../base/redact.ts';
 import type { ExecResult } from '../connection/types.ts';
 import type { Probe } from '../connection/batch.ts';
 import { trimStderr } from '../connection/errors.ts';
@@ -66,7 +67,7 @@ export function parsePathState(path: string, r: ExecResult): PathState {
     case 'directory':
     case 'file': {
       const meta = parseMeta(fields.slice(1));
-      if (!meta) return bad(`unexpected probe output ${JSON.stringify(head.slice(0, 80))}`);
+      if (!meta) return bad(`unexpected probe output ${JSON.stringify(clip(head, 80))}`);
       if (fields[0] === 'directory') return { kind: 'directory', meta };
       if (rest === '') return { kind: 'file', meta };
       const end = rest.lastIndexOf(EOF_MARK);
@@ -74,7 +75,7 @@ export function parsePathState(path: string, r: ExecResult): PathState {
       return { kind: 'file', meta, content: rest.slice(0, end) };
     }
     default:
-      return bad(`unexpected probe output ${JSON.stringify(head.slice(0, 80))}`);
+      return bad(`unexpected probe output ${JSON.stringify(clip(head, 80))}`);
   }
 }
 

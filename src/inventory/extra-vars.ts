@@ -1,4 +1,5 @@
 import { isMap } from 'yaml';
+import { clip } from '../vault/redact.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { VaultDecryptor } from '../vault/types.ts';
@@ -78,7 +79,7 @@ function keyValues(tokens: Token[], show: string): MergedVars {
 
 /** One -e argument: `@file.yml`, an inline `{...}` mapping, or `key=value ...`. */
 async function parseOne(arg: string, cwd: string, vault?: VaultDecryptor): Promise<MergedVars> {
-  const show = `-e '${arg.length > 40 ? arg.slice(0, 37) + '...' : arg}'`;
+  const show = `-e '${clip(arg, 40)}'`;
   const text = arg.trim();
   if (text.startsWith('@')) {
     const abs = resolve(cwd, text.slice(1));

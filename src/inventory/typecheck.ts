@@ -1,5 +1,5 @@
 import { isRequiredMarker } from './required.ts';
-import { redact } from '../vault/redact.ts';
+import { clip, redactDeep } from '../vault/redact.ts';
 import type { VarOrigins } from './types.ts';
 
 type Kind = 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -33,9 +33,22 @@ function shown(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   const kind = kindOf(v) ?? (v instanceof Date ? 'date' : typeof v);
-  let text = JSON.stringify(v) ?? String(v);
-  if (text.length > SHOWN) text = text.slice(0, SHOWN - 3) + '...';
-  return `${kind} ${redact(text)}`;
+  // Redacted before JSON escapes it and before it is cut to SHOWN characters: a vaulted value
+  // longer than 57 characters, or one holding a quote, used to escape redaction here.
+  const raw = typeof v === 'object' || typeof v === 'string' ? redactDeep(v) : v;
+  return `${kind} ${clip(JSON.stringify(raw) ?? String(raw), SHOWN)}`;
+}
+
+// C0 controls (tab included) and DEL. A newline in a value becomes a new line in keepalived.conf,
+// conntrackd.conf or a file a root shell sources; none of the roles' values spans lines.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** Whether a string (or a string anywhere inside a list or mapping, keys included) holds one. */
+function hasControl(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return CONTROL.test(v);
+  if (depth > 32 || v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some((x) => hasControl(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => CONTROL.test(k) || hasControl(x, depth + 1));
 }
 
 /**
@@ -62,9 +75,16 @@ export function checkRoleVars(
       continue;
     }
     const want = expectedKind(def);
-    if (want === null || kindOf(value) === want) continue;
     const from = origins[key] ? ` from ${origins[key]}` : '';
-    errors.push(`${host}: variable ${key}${from} must be ${article(want)} (role ${role}), got ${shown(value)}`);
+    if (want !== null && kindOf(value) !== want) {
+      errors.push(`${host}: variable ${key}${from} must be ${article(want)} (role ${role}), got ${shown(value)}`);
+      continue;
+    }
+    // A role whose default spans lines (a banner, a script) declares that its value may.
+    const multiLine = typeof def === 'string' && def.includes('\n');
+    if (!multiLine && hasControl(value)) {
+      errors.push(`${host}: variable ${key}${from} must not hold line breaks or control characters (role ${role}): it would add lines to a generated file, got ${shown(value)}`);
+    }
   }
   return { vars, errors };
 }

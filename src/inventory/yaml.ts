@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type ScalarTag } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type Document, type ScalarTag } from 'yaml';
 import { registerSecret } from '../vault/redact.ts';
 import { isVaultText, type VaultDecryptor } from '../vault/types.ts';
 import { InventoryError } from './errors.ts';
@@ -45,6 +45,8 @@ export interface YamlSource {
   file: string;
   doc: Document.Parsed;
   lines: LineCounter;
+  /** Every anchored or alias node in document order: resolving an alias searches only this. */
+  anchors: unknown[];
   /** The whole file was vaulted: every string in it is a secret. */
   vaulted: boolean;
   vault?: VaultDecryptor;
@@ -82,9 +84,50 @@ export function parseYaml(text: string, file: string, vault?: VaultDecryptor): Y
     const { line, col } = lines.linePos(err.pos[0]);
     throw new InventoryError(`${file}:${line}:${col}: malformed YAML: ${err.message.split('\n')[0]}`);
   }
-  const src: YamlSource = { file, doc, lines, vaulted };
+  const src: YamlSource = { file, doc, lines, vaulted, anchors: anchorNodes(doc) };
+  boundAliases(src);
   if (vault) src.vault = vault;
   return src;
+}
+
+/**
+ * Values a document may stand for once its aliases are expanded. An inventory of a thousand
+ * hosts with fifty variables each is 100 000; a 409-byte file of nested aliases (a "billion
+ * laughs") stands for 10^9 and ran for 20 minutes and 3.6 GB before this bound.
+ */
+export const MAX_EXPANDED_VALUES = 1_000_000;
+/** Aliases one document may hold; real inventories use a handful (`<<: *defaults`). */
+export const MAX_ALIASES = 10_000;
+const MAX_ALIAS_DEPTH = 64;
+
+function anchorNodes(doc: Document.Parsed): unknown[] {
+  const nodes: unknown[] = [];
+  visit(doc, { Node: (_k, n) => void ((isAlias(n) || (n as { anchor?: string }).anchor) && nodes.push(n)) });
+  return nodes;
+}
+
+/** Counts what the document expands to, each anchored node once (memoised), and refuses early. */
+function boundAliases(src: YamlSource): void {
+  const aliases = src.anchors.filter((n) => isAlias(n)).length;
+  if (aliases === 0) return;
+  const refuse = (why: string): never => {
+    throw new InventoryError(`${src.file}: ${why} (nested YAML aliases, a "billion laughs"?): refused`);
+  };
+  if (aliases > MAX_ALIASES) refuse(`${aliases} YAML aliases, more than ${MAX_ALIASES}`);
+  const memo = new Map<unknown, number>();
+  const size = (node: unknown, depth: number): number => {
+    if (depth > MAX_ALIAS_DEPTH) refuse(`values nested more than ${MAX_ALIAS_DEPTH} levels deep`);
+    const n = deref(src, node);
+    const known = memo.get(n);
+    if (known !== undefined) return known;
+    let total = 1;
+    if (isMap(n)) for (const p of n.items) total += size(p.key, depth + 1) + size(p.value, depth + 1);
+    else if (isSeq(n)) for (const i of n.items) total += size(i, depth + 1);
+    if (total > MAX_EXPANDED_VALUES) refuse(`the document expands to more than ${MAX_EXPANDED_VALUES} values`);
+    memo.set(n, total);
+    return total;
+  };
+  size(src.doc.contents, 0);
 }
 
 export function where(src: YamlSource, node: unknown): string {
@@ -102,7 +145,7 @@ export function describe(value: unknown): string {
 }
 
 function deref(src: YamlSource, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(src.doc) : node;
+  return isAlias(node) ? node.resolve(src.doc, { aliasResolveCache: src.anchors } as never) : node;
 }
 
 /** The node as a mapping (or null when empty); anything else is an error naming what was expected. */

@@ -1,3 +1,4 @@
+import { clip, redact } from '../base/redact.ts';
 import type { Task } from '../task/task.ts';
 import { check } from '../connection/errors.ts';
 import { quoteArgv } from '../connection/quote.ts';
@@ -35,8 +36,9 @@ export function command(args: CommandArgs): Task<CommandState, null> {
   if (args.removes !== undefined) guards.push({ kind: 'removes', path: absolutePath('command', args.removes) });
   if (args.unless !== undefined) guards.push({ kind: 'unless', argv: argvArg('unless', args.unless) });
   if (args.onlyIf !== undefined) guards.push({ kind: 'onlyIf', argv: argvArg('onlyIf', args.onlyIf) });
-  const shown = quoteArgv(argv);
-  const defaultName = `command ${shown.length > 60 ? `${shown.slice(0, 59)}…` : shown}`;
+  // Redacted word by word before quoting and cutting: a quoted or cut secret no longer matches.
+  const shown = quoteArgv(argv.map(redact));
+  const defaultName = `command ${clip(shown, 60, 'start', '…')}`;
 
   return {
     module: 'command',
@@ -48,8 +50,8 @@ export function command(args: CommandArgs): Task<CommandState, null> {
         const code = codes[i];
         if (g.kind === 'creates' && code === 0) return { status: 'ok', reason: `${g.path} exists` };
         if (g.kind === 'removes' && code !== 0) return { status: 'ok', reason: `${g.path} does not exist` };
-        if (g.kind === 'unless' && code === 0) return { status: 'ok', reason: `\`${quoteArgv(g.argv)}\` succeeded` };
-        if (g.kind === 'onlyIf' && code !== 0) return { status: 'skip', reason: `\`${quoteArgv(g.argv)}\` exited ${code}` };
+        if (g.kind === 'unless' && code === 0) return { status: 'ok', reason: `\`${quoteArgv(g.argv.map(redact))}\` succeeded` };
+        if (g.kind === 'onlyIf' && code !== 0) return { status: 'skip', reason: `\`${quoteArgv(g.argv.map(redact))}\` exited ${code}` };
       }
       return { status: 'change', reason: guards.length ? `run ${shown}` : `run ${shown} (no guard: always runs)`, plan: null };
     },

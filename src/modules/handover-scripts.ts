@@ -1,4 +1,5 @@
 // Constant sh scripts of the handover module; values always arrive as positional arguments.
+import { FIND_SESSION, SESSION_GONE } from '../connection/session-bound.ts';
 
 /** `systemctl show` of the unit (with microsecond timestamps), then the watched files' mtimes. */
 export const STARTED_PROBE = `unit=$1; shift
@@ -45,4 +46,35 @@ for f in "$dir"/group-*.state; do
 	break
 done
 date +now=%s
+exit 0`;
+
+/**
+ * Positional: unit marker seconds timer. Run before a handover stops keepalived on the holder:
+ * should the session that stops it end (ts-play killed, the connection gone) before the handover
+ * starts it again, the host starts it again itself, at once, from a watcher in a session of its
+ * own; a transient systemd timer does the same after `seconds` as a backstop. The handover
+ * disarms both (REARM_DISARM) once it has started keepalived itself.
+ */
+export const REARM = `u=$1 m=$2 secs=$3 timer=$4
+${FIND_SESSION}
+mkdir -p -- "\${m%/*}" || exit 1
+rm -f -- "$m"
+setsid sh -c '
+s=$1 u=$2 m=$3
+${SESSION_GONE}
+while [ ! -e "$m" ]; do
+  if gone; then systemctl start -- "$u"; logger -t ts-play "the run that stopped $u for a handover ended first: $u started again" 2>/dev/null; exit 0; fi
+  sleep 1
+done
+rm -f -- "$m"' sh "$s" "$u" "$m" </dev/null >/dev/null 2>&1 &
+if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
+  systemd-run --quiet --unit="$timer" --on-active="\${secs}s" --timer-property=AccuracySec=1s \\
+    --description="ts-play: start $u again unless the handover that stopped it does" -- sh -c '[ -e "$1" ] || systemctl start -- "$2"' sh "$m" "$u" || exit 2
+fi
+exit 0`;
+
+/** Positional: marker timer. The handover started keepalived itself: the watcher and the timer stand down. */
+export const REARM_DISARM = `m=$1 timer=$2
+touch -- "$m"
+if [ -d /run/systemd/system ]; then systemctl stop -- "$timer.timer" >/dev/null 2>&1; fi
 exit 0`;

@@ -7,7 +7,7 @@ import { parseUnitState, unitProbe, type UnitState, type UnitView } from '../fac
 import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
 import { parseKeyValues } from '../facts/keyvalue.ts';
 import { unitCommand, unitName } from './unit-state.ts';
-import { NODE_HEALTH, STARTED_PROBE } from './handover-scripts.ts';
+import { NODE_HEALTH, REARM, REARM_DISARM, STARTED_PROBE } from './handover-scripts.ts';
 import { checkVips, giveVipsAway, peerAlive, seconds, secs, until, type HandoverSteps } from './handover-steps.ts';
 
 export interface HandoverRestartArgs extends TaskOptions {
@@ -43,6 +43,12 @@ export interface HandoverPlan {
   daemonReload: boolean;
 }
 
+/**
+ * A handover killed midway: the host starts keepalived again as soon as the run's session is
+ * gone, or after REARM_SECONDS at the latest (a systemd timer, should the watcher be gone too).
+ */
+export const REARM_SECONDS = 120;
+export const REARM_DIR = '/run/ts-play/rearm';
 
 /** "Thu 2026-11-26 10:41:52.308593 UTC" as ms since the epoch (fractions kept). */
 export function parseSystemdTime(s: string | undefined): number | undefined {
@@ -98,10 +104,25 @@ export function handoverRestart(args: HandoverRestartArgs): Task<HandoverState, 
       await unitCommand(conn, facts.init, unit, 'restart');
       return { changed: true, warnings: [`no sync messages from a peer in ${steps.peerAliveWindow}s: nobody to hand the VIPs to, ${unit} restarted in place`] };
     }
-    const { stoppedMs, tookMs } = await giveVipsAway(conn, facts, steps, `${unit} not restarted`);
+    // Should ts-play die between the stop and the start, the host starts keepalived again by
+    // itself: the node rejoins as backup instead of staying out of the pair (and failing the
+    // next run's gate, which will not touch a node whose keepalived is down).
+    const rearm = `ts-play-rearm-${keepalived.replace(/[^A-Za-z0-9]/g, '-')}-${Date.now().toString(36)}`;
+    const marker = `${REARM_DIR}/${rearm}`;
+    await check(conn, ['sh', '-c', REARM, 'sh', keepalived, marker, String(REARM_SECONDS), rearm]);
+    const disarm = () => conn.exec(['sh', '-c', REARM_DISARM, 'sh', marker, rearm]).catch(() => undefined);
+    let stoppedMs: number;
+    let tookMs: number;
+    try {
+      ({ stoppedMs, tookMs } = await giveVipsAway(conn, facts, steps, `${unit} not restarted`));
+    } catch (e) {
+      await disarm();
+      throw e;
+    }
     if (unit !== keepalived) await unitCommand(conn, facts.init, unit, 'restart');
     const since = Number((await check(conn, ['date', '+%s'])).stdout.trim());
     await unitCommand(conn, facts.init, keepalived, 'start');
+    await disarm();
     const sick = await until(steps, healthy, async () => {
       const kv = parseKeyValues((await conn.exec(['sh', '-c', NODE_HEALTH, 'sh', stateDir, conf, String(since), keepalived])).stdout);
       const problems = [

@@ -1,5 +1,7 @@
 import { durationSeconds, type AlertName, type ObservabilityConfig } from './config.ts';
 import { M } from './metrics.ts';
+import { ONSET, STEP, sel, type Labels, type Scenario, type Series } from './scenario-kit.ts';
+import { peerSilentScenarios, stallScenarios } from './alert-scenarios-sync.ts';
 
 /**
  * Promtool scenarios per alert, as data: input series on a 15 s grid, when the condition starts
@@ -7,35 +9,7 @@ import { M } from './metrics.ts';
  * `for` elapses (silent), once it has (firing, exact labels and annotations), and for silent
  * scenarios at several points (exp_alerts empty).
  */
-export const STEP = 15;
-/** Every scenario changes at this time (s); the samples before it are the steady state. */
-export const ONSET = 120;
-
-export interface Series {
-  series: string;
-  values: string;
-}
-
-export interface Scenario {
-  alert: AlertName;
-  name: string;
-  series: Series[];
-  /** Time (s) the condition first holds at an evaluation; absent for a scenario that must stay silent. */
-  onset?: number;
-  /** Seconds after onset until the expression surely holds (rate/increase windows filling). */
-  slack?: number;
-  /** Label sets that fire (without alertname and severity). */
-  fires?: Record<string, string>[];
-  /** Further explicit checks, e.g. "silent after only two failures". */
-  extra?: { at: number; fires: Record<string, string>[] }[];
-}
-
-type Labels = Record<string, string>;
-
-function sel(metric: string, labels: Labels): string {
-  const body = Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',');
-  return `${metric}{${body}}`;
-}
+export { STEP, ONSET, type Series, type Scenario } from './scenario-kit.ts';
 
 /** Samples enough to cover any check of any scenario under this configuration. */
 function sampleCount(c: ObservabilityConfig): number {
@@ -153,6 +127,8 @@ export function scenarios(c: ObservabilityConfig): Scenario[] {
       alert: 'ConntrackdSyncErrors', name: 'old errors, no new ones',
       series: [{ series: sel(M.conntrackdErrors, { ...gw1, direction: 'sent' }), values: steady(12) }, { series: sel(M.conntrackdLost, gw1), values: steady(4) }],
     },
+    ...stallScenarios({ n: N, k, windowS: durationSeconds(t.conntrackd_window) }, gw1, gw2, { lan, wan }, steady, rampFrom, vrrp),
+    ...peerSilentScenarios({ n: N, k, windowS: durationSeconds(t.conntrackd_window) }, gw1, gw2, steady),
     {
       alert: 'ConntrackdDown', name: 'conntrackd stops answering',
       series: [{ series: sel(M.conntrackdUp, gw1), values: stepTo(1, 0) }, { series: sel(M.conntrackdUp, gw2), values: steady(1) }],
@@ -219,3 +195,4 @@ function staleScenario(c: ObservabilityConfig, n: number, k: number, gw1: Labels
     onset, fires: [stale],
   };
 }
+

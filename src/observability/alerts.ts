@@ -105,6 +105,33 @@ export function alertDefs(c: ObservabilityConfig): AlertDef[] {
       when: `conntrackd_sync_errors_total or conntrackd_sync_lost_messages_total increased within ${t.conntrackd_window}`,
     },
     {
+      name: 'ConntrackdSyncStalled',
+      severity: 'critical',
+      // On a backup: messages keep getting lost while nothing from the peer lands in the external
+      // cache (conntrackd's silent stall, cured only by restarting conntrackd on the peer).
+      expr:
+        `(sum by (instance, job, node) (increase(${M.conntrackdLost}{${job}}[${t.conntrackd_window}])) > 0)` +
+        ` and on (instance) (sum by (instance) (increase(${M.conntrackdEvents}{${job}, cache="external", event=~"created|updated"}[${t.conntrackd_window}])) == 0)` +
+        ` and on (instance) (max by (instance) (${M.vrrpState}{${job}}) == 1)`,
+      labels: NODE,
+      summary: 'conntrackd sync stalled on backup {{ $labels.node }}',
+      description: `conntrackd on the backup {{ $labels.node }} ({{ $labels.instance }}) keeps losing sync messages while its external cache took in nothing from the peer within ${t.conntrackd_window}: flows the master opened since are not on this node, and a failover now breaks them. Restart conntrackd on the peer, then resync.`,
+      anchor: 'conntrackd-sync-stalled',
+      when: `on a BACKUP node, conntrackd_sync_lost_messages_total rose while conntrackd_cache_events_total{cache="external",event=~"created|updated"} did not, within ${t.conntrackd_window}`,
+    },
+    {
+      name: 'ConntrackdPeerSilent',
+      severity: 'critical',
+      // FTFW sends alive messages every second: nothing received means the sync link is cut or
+      // the peer's conntrackd is gone, and a failover now loses every flow opened since.
+      expr: `(sum by (instance, job, node) (increase(${M.conntrackdPackets}{${job}, direction="received"}[${t.conntrackd_window}])) == 0) and on (instance) (${M.conntrackdUp}{${job}} == 1)`,
+      labels: NODE,
+      summary: 'conntrackd on {{ $labels.node }} hears nothing from its peer',
+      description: `conntrackd on {{ $labels.node }} ({{ $labels.instance }}) received no sync packet within ${t.conntrackd_window} although the peer sends one every second: the sync link is cut or the peer's conntrackd is down. Flow state is not replicated.`,
+      anchor: 'conntrackd-peer-silent',
+      when: `conntrackd answers but conntrackd_sync_packets_total{direction="received"} did not rise within ${t.conntrackd_window}`,
+    },
+    {
       name: 'ConntrackdDown',
       severity: 'warning',
       expr: `${M.conntrackdUp}{${job}} == 0`,

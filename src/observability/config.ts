@@ -12,6 +12,8 @@ export const ALERT_NAMES = [
   'NatDropRateHigh',
   'HealthCheckFailing',
   'ConntrackdSyncErrors',
+  'ConntrackdSyncStalled',
+  'ConntrackdPeerSilent',
   'ConntrackdDown',
   'TextfileMetricsStale',
   'GatewayDown',
@@ -63,6 +65,9 @@ export const DEFAULT_FOR: Record<AlertName, string> = {
   NatDropRateHigh: '5m',
   HealthCheckFailing: '0s',
   ConntrackdSyncErrors: '1m',
+  // Lost messages may come in bursts that FTFW recovers from; a stall keeps losing for minutes.
+  ConntrackdSyncStalled: '2m',
+  ConntrackdPeerSilent: '1m',
   ConntrackdDown: '1m',
   TextfileMetricsStale: '1m',
   GatewayDown: '1m',

@@ -1,8 +1,10 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { EngineEvent, EventSink, HostStats } from '../engine/events.ts';
 import { redactDeep } from '../vault/redact.ts';
 import { exitCode } from './recap.ts';
+import { EXIT_INTERRUPTED } from '../base/errors.ts';
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -54,8 +56,21 @@ export class JsonSink implements EventSink {
       finishedAt: this.now().toISOString(),
       events: this.events,
       recap: recap?.type === 'recap' ? recap.hosts : null,
-      exitCode: recap?.type === 'recap' ? exitCode(recap.hosts) : null,
+      exitCode: recap?.type === 'recap' ? (recap.interrupted ? EXIT_INTERRUPTED : exitCode(recap.hosts)) : null,
     });
+  }
+
+  /**
+   * A second Ctrl-C: the document as far as the run got, written at once (no recap yet, so
+   * `exitCode` is given: 130), the same way, temp file then rename.
+   */
+  closeSync(exitCode: number): void {
+    if (this.closed) return;
+    this.closed = true;
+    mkdirSync(dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...this.document(), exitCode }, null, 2) + '\n', { mode: 0o600 });
+    renameSync(tmp, this.file);
   }
 
   /** Written to a temp file then renamed, so a reader never sees half a document. */

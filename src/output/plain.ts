@@ -82,7 +82,7 @@ export class PlainRenderer implements EventSink {
       case 'host-done':
         return [];
       case 'recap':
-        return ['', p('bold', 'PLAY RECAP'), formatRecap(e.hosts, { verbose })];
+        return ['', p('bold', e.interrupted ? 'PLAY RECAP (interrupted)' : 'PLAY RECAP'), formatRecap(e.hosts, { verbose })];
     }
   }
 

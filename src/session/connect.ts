@@ -5,6 +5,8 @@ import { jumpsFromSshArgs, parseJumpList, type JumpSpec } from '../connection/ju
 import { JumpPool } from '../connection/jump-pool.ts';
 import { SshConfig } from '../connection/ssh-config.ts';
 import { SshConnection, type SshEndpoint, type SshTarget } from '../connection/ssh.ts';
+import { LocalConnection } from '../connection/local.ts';
+import { checkControlFile } from '../connection/control-files.ts';
 import type { Connection } from '../connection/types.ts';
 import { managementAccess } from '../vars/access.ts';
 
@@ -96,6 +98,16 @@ export function sshConnect(target: SshTarget): Promise<Connection> {
   return SshConnection.open(target);
 }
 
+const from = (origin: string | undefined) => (origin ? ` from ${origin}` : '');
+
+/** ssh (the default) or local; anything else is bad input, named. */
+function checkConnectionKind(host: string, vars: Record<string, unknown>, origins: Record<string, string>): 'ssh' | 'local' {
+  const kind = vars.ansible_connection;
+  if (kind === undefined || kind === 'ssh') return 'ssh';
+  if (kind === 'local') return 'local';
+  throw new TsPlayError(`${host}: ansible_connection${from(origins.ansible_connection)} is ${JSON.stringify(kind)}: ts-play connects by ssh or local`);
+}
+
 /** What a command line says about connecting: the same words for play, exec, copy and fetch. */
 export interface ConnectOptions {
   acceptNewHostKeys: boolean;
@@ -109,6 +121,8 @@ export class RunConnections {
   private readonly settings: ConnectSettings;
   private readonly pool = new JumpPool();
   private readonly targets = new Map<string, SshTarget>();
+  private readonly local = new Set<string>();
+  private readonly checked = new Set<string>();
 
   constructor(o: ConnectOptions) {
     this.settings = {
@@ -119,12 +133,41 @@ export class RunConnections {
     };
   }
 
-  /** Resolves every host's target now, so a bad port, host or jump spec stops the run before any host is contacted. */
+  /**
+   * Resolves every host's target now, so a bad port, host or jump spec, a missing key file or a
+   * known_hosts that is not a readable file stops the run before any host is contacted (bad
+   * input, exit 1, naming the file and where it was set), never later as an unreachable host.
+   */
   prepare(hosts: Iterable<string>, vars: (host: string) => Record<string, unknown>, origins: (host: string) => Record<string, string>): void {
-    for (const h of hosts) if (!this.targets.has(h)) this.targets.set(h, sshTarget(h, vars(h), origins(h), this.settings));
+    for (const h of hosts) {
+      if (this.targets.has(h) || this.local.has(h)) continue;
+      const v = vars(h);
+      const o = origins(h);
+      if (checkConnectionKind(h, v, o) === 'local') {
+        this.local.add(h);
+        continue;
+      }
+      const t = sshTarget(h, v, o, this.settings);
+      this.checkFiles(h, t, v, o);
+      this.targets.set(h, t);
+    }
+  }
+
+  private checkFiles(host: string, t: SshTarget, vars: Record<string, unknown>, origins: Record<string, string>): void {
+    if (t.privateKeyFile && !this.checked.has(`key ${t.privateKeyFile}`)) {
+      this.checked.add(`key ${t.privateKeyFile}`);
+      checkControlFile({ path: t.privateKeyFile, what: `private key file (ansible_ssh_private_key_file of ${host}${from(origins.ansible_ssh_private_key_file)})` });
+    }
+    if (!this.checked.has(`known ${t.knownHostsFile}`)) {
+      this.checked.add(`known ${t.knownHostsFile}`);
+      const by = this.settings.knownHosts ? '--known-hosts' : vars.tsplay_known_hosts !== undefined ? `tsplay_known_hosts${from(origins.tsplay_known_hosts)}` : 'the default';
+      checkControlFile({ path: t.knownHostsFile, what: `known_hosts file (${by})` }, true);
+    }
   }
 
   connect(host: string, vars: Record<string, unknown>, origins: Record<string, string> = {}): Promise<Connection> {
+    // Ansible's `ansible_connection: local`: this machine, bound to ts-play's life as SSH commands are to their session.
+    if (this.local.has(host) || checkConnectionKind(host, vars, origins) === 'local') return Promise.resolve(new LocalConnection(host, { bound: true }));
     return sshConnect(this.targets.get(host) ?? sshTarget(host, vars, origins, this.settings));
   }
 

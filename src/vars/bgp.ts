@@ -29,16 +29,19 @@ export function routeServers(v: Pick<BgpPeerVars, 'bgp_dc_id' | 'bgp_route_serve
   return [];
 }
 
-/** Problems with the peering variables in bgp mode (none in arp mode); each names the variable. */
+/**
+ * Problems with the peering variables, each naming the variable. A value given is checked in
+ * arp mode too (it ends up in files one day); only bgp mode needs the route servers at all.
+ */
 export function bgpPeerProblems(v: BgpPeerVars): string[] {
-  if (v.keepalived_vip_mode !== 'bgp') return [];
   const errors: string[] = [];
   if (!Array.isArray(v.bgp_route_servers)) return [`bgp_route_servers must be a list of IPv6 addresses, got ${JSON.stringify(v.bgp_route_servers)}`];
   for (const a of v.bgp_route_servers) if (typeof a !== 'string' || !isIpv6(a)) errors.push(`bgp_route_servers: ${JSON.stringify(a)} is not an IPv6 address`);
-  if (!v.bgp_route_servers.length && !(Number.isInteger(v.bgp_dc_id) && v.bgp_dc_id > 0)) {
+  if (v.bgp_source_address !== '' && !isIpv6(v.bgp_source_address)) errors.push(`bgp_source_address must be an IPv6 address, got ${JSON.stringify(v.bgp_source_address)}`);
+  if (v.bgp_speaker !== 'frr' && v.bgp_speaker !== 'lelastic') errors.push(`bgp_speaker must be frr or lelastic, got ${JSON.stringify(v.bgp_speaker)}`);
+  if (!Number.isInteger(v.bgp_dc_id) || v.bgp_dc_id < 0) errors.push(`bgp_dc_id must be Linode's data centre id (a whole number), got ${JSON.stringify(v.bgp_dc_id)}`);
+  if (v.keepalived_vip_mode === 'bgp' && !v.bgp_route_servers.length && !(Number.isInteger(v.bgp_dc_id) && v.bgp_dc_id > 0)) {
     errors.push('bgp mode needs the route servers: set bgp_dc_id (Linode\'s data centre id) or list bgp_route_servers');
   }
-  if (v.bgp_speaker !== 'frr' && v.bgp_speaker !== 'lelastic') errors.push(`bgp_speaker must be frr or lelastic, got ${JSON.stringify(v.bgp_speaker)}`);
-  if (v.bgp_source_address !== '' && !isIpv6(v.bgp_source_address)) errors.push(`bgp_source_address must be an IPv6 address, got ${JSON.stringify(v.bgp_source_address)}`);
   return errors;
 }

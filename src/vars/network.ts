@@ -1,5 +1,5 @@
 import { required } from '../inventory/required.ts';
-import { portNumber } from './checks.ts';
+import { interfaceName, portNumber } from './checks.ts';
 import { inSubnet, ipOf, isCidr, isIpv4, networkOf } from './ip.ts';
 
 /**
@@ -94,6 +94,9 @@ export function ifaceKey(iface: string): string {
  */
 export function validateNetwork(v: NetworkVars): string[] {
   const errors: string[] = [];
+  // Interfaces are written into keepalived.conf, conntrackd.conf and the ruleset by several roles.
+  for (const k of ['lan_interface', 'wan_interface', 'sync_interface'] as const) errors.push(...interfaceName(k, v[k]));
+  if (v.sync_tunnel === 'wireguard' || v.synctunnel_underlay_interface !== '') errors.push(...interfaceName('synctunnel_underlay_interface', v.synctunnel_underlay_interface));
   const cidrs = ['lan_address', 'wan_address', 'sync_address', 'lan_vip', 'wan_vip'] as const;
   for (const k of cidrs) if (!isCidr(v[k])) errors.push(`${k} must be an IPv4 address with prefix (e.g. 198.18.1.2/24), got "${v[k]}"`);
   for (const k of ['peer_lan_address', 'peer_wan_address', 'peer_sync_address'] as const) {
@@ -113,8 +116,11 @@ export function validateNetwork(v: NetworkVars): string[] {
   if (ipOf(v.lan_vip) === ipOf(v.lan_address) || ipOf(v.wan_vip) === ipOf(v.wan_address)) errors.push('a VIP must not be a node address');
   if (v.peer_sync_address === ipOf(v.sync_address)) errors.push('peer_sync_address is this node\'s own sync address');
   if (v.sync_tunnel !== 'none' && v.sync_tunnel !== 'wireguard') errors.push(`sync_tunnel must be "none" or "wireguard", got "${v.sync_tunnel}"`);
+  // Used only with wireguard, but a value given anyway is still checked: it reaches templates.
+  if (v.sync_tunnel !== 'wireguard' && v.synctunnel_peer_underlay_address !== '' && !isIpv4(v.synctunnel_peer_underlay_address)) {
+    errors.push(`synctunnel_peer_underlay_address must be an IPv4 address, got "${v.synctunnel_peer_underlay_address}"`);
+  }
   if (v.sync_tunnel === 'wireguard') {
-    if (!v.synctunnel_underlay_interface) errors.push('synctunnel_underlay_interface is required with sync_tunnel: wireguard');
     if (!isIpv4(v.synctunnel_peer_underlay_address)) errors.push(`synctunnel_peer_underlay_address must be an IPv4 address with sync_tunnel: wireguard, got "${v.synctunnel_peer_underlay_address}"`);
     errors.push(...portNumber('synctunnel_port', v.synctunnel_port));
   }

@@ -12,7 +12,8 @@ for (const [host, mode] of [['gw-a', 'bgp'], ['gw-c', 'arp']] as const) {
     const out = mkdtempSync(join(tmpdir(), `tsp-linode-${host}-`));
     // What the production vault would hold (docs/vault.md), made up for the test.
     const key = () => randomBytes(32).toString('base64');
-    const vault = join(out, 'vault.json');
+    // Beside the output, not in it: render refuses a non-empty directory it did not write.
+    const vault = join(mkdtempSync(join(tmpdir(), `tsp-linode-vault-${host}-`)), 'vault.json');
     writeFileSync(vault, JSON.stringify({ vault_sync_psk: key(), vault_sync_wg_private_keys: { 'gw-a': key(), 'gw-b': key() }, vault_alert_webhook_url: 'https://alerts.example.net/hook' }));
     const r = await tsplay(['render', 'playbooks/site.ts', '-i', 'inventory/linode.example.yml', '--host', host, '--out', out, '-e', `@${vault}`]);
     t.is(r.code, 0, r.stderr);

@@ -86,6 +86,7 @@ conntrackd_stats() {
 		/^cache internal:/ { cache = "internal"; next }
 		/^cache external:/ { cache = "external"; next }
 		/^current active connections:/ && cache != "" { entries[cache] = $NF; next }
+		/^connections (created|updated|destroyed):/ && cache != "" { ev = $2; sub(/:$/, "", ev); events[cache "\t" ev] = $3; next }
 		/^UDP traffic|^TCP traffic/ { cache = "" }
 		/Bytes sent/ { bs = $1; br = $4 }
 		/Pckts sent/ { ps = $1; pr = $4 }
@@ -95,6 +96,9 @@ conntrackd_stats() {
 			print "# HELP conntrackd_cache_entries Entries in a conntrackd cache (internal: this node'"'"'s flows; external: the peer'"'"'s)."
 			print "# TYPE conntrackd_cache_entries gauge"
 			for (c in entries) printf "conntrackd_cache_entries{cache=\"%s\"} %s\n", c, entries[c]
+			print "# HELP conntrackd_cache_events_total Entries a conntrackd cache created, updated and destroyed (external: what the peer'"'"'s messages did here)."
+			print "# TYPE conntrackd_cache_events_total counter"
+			for (k in events) { split(k, p, "\t"); printf "conntrackd_cache_events_total{cache=\"%s\",event=\"%s\"} %s\n", p[1], p[2], events[k] }
 			print "# HELP conntrackd_sync_bytes_total Bytes on the sync channel."
 			print "# TYPE conntrackd_sync_bytes_total counter"
 			printf "conntrackd_sync_bytes_total{direction=\"sent\"} %d\nconntrackd_sync_bytes_total{direction=\"received\"} %d\n", bs, br

@@ -5,6 +5,7 @@ import { parityChart, pingGapChart, seriesChart, vipOwnerChart } from './charts.
 import { type ReportMeta, reportMarkdown } from './markdown.ts';
 import { dashboardPanels, drawPanels, prometheusUp, readDashboard } from './prometheus.ts';
 import { compare } from './targets.ts';
+import { alertsDuring } from './alerts.ts';
 
 export interface WriteOptions {
   dir: string;
@@ -20,7 +21,12 @@ export interface WriteOptions {
 export const stamp = (d = new Date()): string => d.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 /** Writes report.md, results.json and the SVG charts; returns the report's path. */
-export async function writeReport(results: readonly ScenarioResult[], o: WriteOptions): Promise<string> {
+export async function writeReport(measured: readonly ScenarioResult[], o: WriteOptions): Promise<string> {
+  const reachable = await prometheusUp(o.prometheusUrl);
+  // The alerts each scenario set off (a partition's split brain, a stalled sync ...): part of what it cost.
+  const windows = measured.filter((r) => r.runs.length).map((r) => ({ name: r.name, startMs: Math.min(...r.runs.map((m) => m.startMs)), endMs: Math.max(...r.runs.map((m) => m.endMs)) }));
+  const fired = reachable ? await alertsDuring(o.prometheusUrl, windows) : {};
+  const results = measured.map((r) => (fired[r.name] ? { ...r, alerts: fired[r.name] } : r));
   await mkdir(o.dir, { recursive: true });
   const charts: Record<string, string[]> = {};
   for (const r of results) {
@@ -38,7 +44,6 @@ export async function writeReport(results: readonly ScenarioResult[], o: WriteOp
     await put(`${r.name}-series.svg`, seriesChart(r));
     charts[r.name] = files;
   }
-  const reachable = await prometheusUp(o.prometheusUrl);
   const panels: ReportMeta['prometheus']['panels'] = [];
   const json = readDashboard(o.dashboard);
   const starts = results.flatMap((r) => r.runs.map((m) => m.startMs));

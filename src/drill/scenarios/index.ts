@@ -1,4 +1,5 @@
 import { flap } from './flap.ts';
+import { partitionBoth, partitionSync, partitionVrrp } from './partition.ts';
 import { hard } from './hard.ts';
 import { rebootScenario } from './reboot.ts';
 import { reconcileScenario } from './reconcile.ts';
@@ -13,7 +14,7 @@ const udp: Scenario = {
   run: (ctx, p) => switchSeries(ctx, Number(p.switches), Number(p.settle)),
 };
 
-export const SCENARIOS: readonly Scenario[] = [soft, hard, tcp, udp, rebootScenario, flap, stress, reconcileScenario];
+export const SCENARIOS: readonly Scenario[] = [soft, hard, tcp, udp, rebootScenario, flap, stress, reconcileScenario, partitionVrrp, partitionSync, partitionBoth];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

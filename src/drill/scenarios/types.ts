@@ -31,6 +31,13 @@ export interface Metrics {
   driftExtra?: number;
   /** Worst time forwarding stayed held on the new master after it entered MASTER (journal), ms. */
   holdMs?: number;
+  /** Partitions: time a VIP had two holders, s; cut -> first such moment, heal -> one holder per VIP again, ms. */
+  splitBrainS?: number;
+  splitBrainAfterMs?: number;
+  healedAfterMs?: number;
+  /** Partitions: connections opened during the cut that the backup's external cache lacked at the heal, and heal -> it had them all, ms. */
+  missedByBackup?: number;
+  resyncedAfterMs?: number;
 }
 
 export interface ScenarioResult {
@@ -48,6 +55,8 @@ export interface ScenarioResult {
     vrrpMs?: number; commitMs?: number; holdMs?: number;
   }[];
   runs: Measured[];
+  /** Alerts Prometheus had firing during the scenario's windows (filled in by the report). */
+  alerts?: string[];
   /** Extra series for charts (e.g. stress sync coverage over time). */
   series?: Record<string, { t: number; v: number }[]>;
   notes: string[];

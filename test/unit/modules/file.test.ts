@@ -1,4 +1,5 @@
 import test from 'ava';
+import { createHash } from 'node:crypto';
 import { file, type FileArgs } from '../../../src/modules/file.ts';
 import { FakeConnection } from '../../../src/connection/fake.ts';
 import type { ExecResult } from '../../../src/connection/types.ts';
@@ -128,17 +129,20 @@ test('apply write: one round trip, content on stdin, validator gets the temp pat
   t.is(conn.roundTrips, 1);
   const [call] = conn.calls;
   t.is(call!.stdin, NEW);
-  const [sh, c, , $0, path, temp, owner, group, mode, backup, keep, ...validate] = call!.argv;
+  const [sh, c, , $0, path, temp, owner, group, mode, backup, keep, size, sha256, ...validate] = call!.argv;
   t.deepEqual([sh, c, $0], ['sh', '-c', 'sh']);
   t.regex(temp!, /^\/etc\/\.nftables\.conf\.tsp-[0-9a-f]{8}$/);
   t.deepEqual([path, owner, group, mode, backup, keep], [P, 'root', 'root', '0600', 'yes', '3']);
+  // What the host checks before the rename (issue 14): the byte count and digest of NEW.
+  t.deepEqual([size, sha256], [String(Buffer.byteLength(NEW)), createHash('sha256').update(NEW).digest('hex')]);
   t.deepEqual(validate, ['nft', '-c', '-f', temp]);
 });
 
 test('apply write without backup and validation', async (t) => {
   const conn = new FakeConnection('gw1');
   await file({ path: P, content: NEW, backup: false }).apply(conn, { action: 'write' }, makeFacts());
-  t.deepEqual(conn.calls[0]!.argv.slice(8), ['0644', 'no', '3']);
+  t.deepEqual(conn.calls[0]!.argv.slice(8, 11), ['0644', 'no', '3']);
+  t.is(conn.calls[0]!.argv.length, 13, 'size and digest, then no validator');
 });
 
 test('apply metadata only: chown/chmod, no content sent', async (t) => {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { handoverRestart, parseSystemdTime, type HandoverRestartArgs } from '../../../src/modules/handover.ts';
+import { REARM_SECONDS, handoverRestart, parseSystemdTime, type HandoverRestartArgs } from '../../../src/modules/handover.ts';
 import { ModuleArgumentError } from '../../../src/modules/common.ts';
 import { FakeConnection } from '../../../src/connection/fake.ts';
 import type { ExecResult } from '../../../src/connection/types.ts';
@@ -73,13 +73,23 @@ function holder(o: { takesOverAt?: number; recv?: [number, number] } = {}) {
 
 const actions = (c: FakeConnection) => c.argvs.filter((a) => a[0] === 'systemctl' && a[1] !== 'show').map((a) => a.join(' '));
 
+/** The unit and the backstop delay the rearm was armed with; its marker and timer name are the run's own. */
+function rearmArgs(c: FakeConnection): string[] {
+  const arm = c.argvs.find((a) => a[2]?.startsWith('u=$1 m=$2'))!;
+  const [unit, marker, secs, timer] = arm.slice(4);
+  if (!/^ts-play-rearm-keepalived-[0-9a-z]+$/.test(timer!) || marker !== `/run/ts-play/rearm/${timer}`) throw new Error(`unexpected rearm ${arm.join(' ')}`);
+  return [unit!, secs!];
+}
+
 test('on the holder: keepalived stops, the peer takes over, conntrackd restarts, keepalived starts, the node is healthy', async (t) => {
   const conn = holder({ takesOverAt: 3 });
   const { outcome } = await applyTask(handoverRestart(base), conn, facts);
   t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl restart -- conntrackd', 'systemctl start -- keepalived']);
-  const order = conn.argvs.map((a) => a[0] === 'sh' ? (a[2]!.startsWith('rc=0') ? 'peer-owns?' : a[2]!.startsWith('for v') ? 'forget' : a[2]!.startsWith('dir=') ? 'health?' : 'probe') : a.slice(0, 2).join(' '));
-  const from = order.indexOf('systemctl stop');
-  t.deepEqual(order.slice(from), ['systemctl stop', 'forget', 'peer-owns?', 'peer-owns?', 'peer-owns?', 'systemctl restart', 'date +%s', 'systemctl start', 'health?']);
+  const order = conn.argvs.map((a) => a[0] === 'sh' ? (a[2]!.startsWith('rc=0') ? 'peer-owns?' : a[2]!.startsWith('for v') ? 'forget' : a[2]!.startsWith('dir=') ? 'health?' : a[2]!.startsWith('u=$1 m=$2') ? 'rearm' : a[2]!.startsWith('m=$1 timer=$2') ? 'disarm' : 'probe') : a.slice(0, 2).join(' '));
+  // Between the stop and the start the host would start keepalived again by itself (issue 14).
+  const from = order.indexOf('rearm');
+  t.deepEqual(order.slice(from), ['rearm', 'systemctl stop', 'forget', 'peer-owns?', 'peer-owns?', 'peer-owns?', 'systemctl restart', 'date +%s', 'systemctl start', 'disarm', 'health?']);
+  t.deepEqual(rearmArgs(conn), ['keepalived', String(REARM_SECONDS)]);
   t.deepEqual(conn.argvs.find((a) => a[2]?.startsWith('rc=0'))!.slice(4), ['198.18.1.1', '198.18.1.3', '198.19.0.1', '198.19.0.3']);
   t.true(outcome!.changed);
   t.regex(outcome!.warnings![0]!, /VIPs 198\.18\.1\.1, 198\.19\.0\.1 handed to the peer before restarting conntrackd: keepalived stopped in \d+\.\ds, the peer answered for them \d+\.\ds later/);
@@ -90,6 +100,7 @@ test('on the holder, a peer that never takes over: keepalived is started again, 
   const e = await t.throwsAsync(applyTask(handoverRestart(base), conn, facts));
   t.regex(e!.message, /^gw1: the peer did not take over the VIPs within 1s after keepalived stopped \(198\.18\.1\.1 answers from 02:74:53:99:33:ef, the peer 198\.18\.1\.3 from nothing\); keepalived started again here, conntrackd not restarted$/);
   t.deepEqual(actions(conn), ['systemctl stop -- keepalived', 'systemctl start -- keepalived']);
+  t.true(conn.argvs.some((a) => a[2]?.startsWith('m=$1 timer=$2')), 'disarmed after starting keepalived again');
 });
 
 test('on the holder with no peer on the sync link (first rollout): restart in place, with a warning', async (t) => {

@@ -11,7 +11,8 @@ test('node_exporter listens on the mgmt address only, with Debian\'s textfile di
   const f = buildRole(exporters, labNetwork('gw1'));
   t.deepEqual(f.errors, []);
   const args = meaningfulLines(f.files.get('/etc/default/prometheus-node-exporter')!.content);
-  t.deepEqual(args, ['ARGS="--web.listen-address=198.18.0.11:9100 --collector.textfile.directory=/var/lib/prometheus/node-exporter"']);
+  // Single-quoted (issue 14): the file is sourced by a root shell, nothing in it may expand.
+  t.deepEqual(args, ["ARGS='--web.listen-address=198.18.0.11:9100 --collector.textfile.directory=/var/lib/prometheus/node-exporter'"]);
   t.regex(f.files.get('/etc/systemd/system/ha-textfile.timer')!.content, /^OnUnitActiveSec=10s$/m);
   t.true(meaningfulLines(f.files.get('/etc/ha-textfile.conf')!.content).includes('PREFERRED_MASTER=1'));
   t.true(meaningfulLines(buildRole(exporters, labNetwork('gw2'), 'gw2').files.get('/etc/ha-textfile.conf')!.content).includes('PREFERRED_MASTER=0'));
@@ -109,5 +110,9 @@ test('nftables named counters and conntrackd sync figures', (t) => {
     /^conntrackd_sync_errors_total\{direction="received"\} 2$/m, /^conntrackd_sync_malformed_messages_total 3$/m, /^conntrackd_sync_lost_messages_total 4$/m]) {
     t.regex(c, re);
   }
+  // Issue 14: what the caches took in, so a stalled sync (lost messages, external flat) shows.
+  t.regex(c, /^conntrackd_cache_events_total\{cache="internal",event="created"\} 30$/m);
+  t.regex(c, /^conntrackd_cache_events_total\{cache="external",event="created"\} 9$/m);
+  t.regex(c, /^# TYPE conntrackd_cache_events_total counter$/m);
   t.regex(host({ conntrackd: false }).read('conntrackd.prom'), /^conntrackd_up 0$/m);
 });

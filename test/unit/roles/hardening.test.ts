@@ -82,8 +82,10 @@ test('lynis: the probe only reads; a stale report is a change whose apply runs t
   t.deepEqual(stale, { status: 'change', reason: 'audit: no report yet', plan: { why: 'no report yet' } });
   const conn = new FakeConnection('gw1').on(['sh', '-c'], { stdout: `ran 0\n${REPORT}` });
   const out = await lynisTask().apply(conn, { why: 'no report yet' }, makeFacts());
-  t.deepEqual(conn.argvs.map((a) => a.slice(3)), [['sh', '/var/log/lynis-report.dat']]);
-  t.regex(conn.argvs[0]![2]!, /^lynis audit system --cronjob/);
+  t.deepEqual(conn.argvs.map((a) => a.slice(3)), [['sh', '/var/log/lynis-report.dat', '/var/run/lynis.pid', '/run/lynis.pid']]);
+  // The audit is one line of its own, after stale PID files (a killed audit's) are cleared (issue 14).
+  t.regex(conn.argvs[0]![2]!, /^lynis audit system --cronjob >\/dev\/null 2>&1$/m);
+  t.regex(conn.argvs[0]![2]!, /rm -f -- "\$f"\ndone\nlynis audit system --cronjob/);
   t.false(out!.changed, 'an audit changes nothing on the host');
   t.regex(out!.reason!, /^hardening_index 67 \(min 60\), 1 warning\(s\), 2 suggestion\(s\); lynis 3\.0\.8.*audited: no report yet/);
   t.deepEqual(out!.warnings, ['lynis warning SSH-7408: Consider hardening SSH configuration']);

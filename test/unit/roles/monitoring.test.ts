@@ -47,7 +47,7 @@ test('lab inventory builds: prometheus.yml scrapes both gateways with node label
   t.is(am.mode, '0640');
   t.is(am.group, 'prometheus');
   t.deepEqual(parse(am.content).receivers[0].webhook_configs, [{ url: VAULT.vault_alert_webhook_url, send_resolved: true }]);
-  t.regex(rendered(fx, '/etc/default/prometheus-alertmanager'), /^ARGS="--cluster\.listen-address= --web\.listen-address=:9093"$/m);
+  t.regex(rendered(fx, '/etc/default/prometheus-alertmanager'), /^ARGS='--cluster\.listen-address= --web\.listen-address=:9093'$/m);
 });
 
 test('validators on the host: promtool for rules and config, amtool for alertmanager.yml', (t) => {
