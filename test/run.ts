@@ -69,9 +69,12 @@ if (only !== 'unit' && !failed) {
     failed = true;
   } else {
     try {
-      // lab.test.ts takes the lab down and up again: it runs after every file that needs the hosts.
+      // The ARP-mode files first (the lab's default pair); bgp.test.ts turns the pair into a
+      // bgp-mode pair and back to bare hosts; lab.test.ts takes the lab down and up again: it
+      // runs after every file that needs the hosts.
       const files = readdirSync(join(root, 'test/integration')).filter((f) => f.endsWith('.test.ts')).sort();
-      const ordered = [...files.filter((f) => f !== 'lab.test.ts'), ...files.filter((f) => f === 'lab.test.ts')];
+      const last = ['bgp.test.ts', 'lab.test.ts'];
+      const ordered = [...files.filter((f) => !last.includes(f)), ...last.filter((f) => files.includes(f))];
       for (const f of ordered) add(await run('npx', ['ava', '--tap', '--serial', `test/integration/${f}`], true));
     } finally {
       if (!keepLab) await run('node', [bin, 'lab', 'down']);
