@@ -1,5 +1,6 @@
 import { outageAfter } from './probes/ping.ts';
 import { vipMoveMs } from './probes/vip.ts';
+import { routeMovedAt } from './probes/route-watch.ts';
 import type { Metrics, ScenarioResult } from './scenarios/types.ts';
 import type { Measured, ParitySample } from './window.ts';
 
@@ -9,8 +10,10 @@ type Switch = ScenarioResult['switches'][number];
 export function analyzeSwitch(m: Measured, what: string, faultMs: number, to: string, vips: readonly string[]): Switch {
   const move = vipMoveMs(m.vipEvents, vips, to, faultMs);
   const o = m.ping ? outageAfter(m.ping, faultMs) : { gapMs: 0, lostSeqs: 0, restoredMs: 0 };
+  const routed = m.routeEvents ? routeMovedAt(m.routeEvents, to, faultMs) : undefined;
   return {
     what, to, ...(move !== undefined ? { vipMoveMs: move } : {}),
+    ...(routed !== undefined ? { routeMs: Math.round(routed - faultMs) } : {}),
     ...(m.ping ? { restoredMs: o.restoredMs } : {}), lost: o.lostSeqs, gapMs: o.gapMs,
   };
 }
@@ -34,6 +37,10 @@ export function summarize(runs: readonly Measured[], switches: readonly Switch[]
     const restored = switches.map((s) => s.restoredMs).filter((x): x is number => x !== undefined);
     if (restored.length) m.restoredMs = Math.max(...restored);
     m.pingLost = Math.max(...switches.map((s) => s.lost));
+    const routed = switches.map((s) => s.routeMs).filter((x): x is number => x !== undefined);
+    if (routed.length) m.routeMovedMs = Math.max(...routed);
+    const announced = switches.map((s) => s.announceMs).filter((x): x is number => x !== undefined);
+    if (announced.length) m.announceMs = Math.max(...announced);
   }
   const pings = runs.map((r) => r.ping).filter((p) => p !== undefined);
   if (pings.length) {

@@ -23,6 +23,7 @@ export async function annotateTakeovers(ctx: DrillContext, m: Measured, switches
     s.vrrpMs = Math.round(tk.masterAt - fault);
     if (tk.holdOffAt !== undefined) s.holdMs = Math.round(tk.holdOffAt - tk.masterAt);
     if (tk.commitAt !== undefined) s.commitMs = Math.round(tk.commitAt - tk.masterAt);
+    if (tk.announcedAt !== undefined) s.announceMs = Math.round(tk.announcedAt - tk.masterAt);
   }
 }
 

@@ -1,6 +1,6 @@
 import { openInventory } from '../session/inventory-source.ts';
 import { lazyDecryptor } from '../session/vault-password.ts';
-import { LAB } from '../lab/topology.ts';
+import { findHost, LAB } from '../lab/topology.ts';
 import { DrillError } from './exec.ts';
 
 /** Who is who in the drills, read from the inventory (the lab's by default). */
@@ -12,6 +12,11 @@ export interface DrillTarget {
   server: string;
   /** Address of the server as the client reaches it through the NAT. */
   serverAddr: string;
+  /**
+   * bgp mode: the shared IP is routed by the route servers' best path; the drill watches that
+   * route on the router in front of the server (`router`), from the server's side.
+   */
+  bgp?: { router: string; prefix: string; gateways: Record<string, string> };
   vips: string[];
   conntrackdConfig: string;
   /** Seconds a restarted node waits before taking the VIPs back (keepalived_preempt_delay). */
@@ -38,9 +43,18 @@ export async function loadTarget(inventories: string[]): Promise<DrillTarget> {
   };
   const vips = [plain(mv.lan_vip), plain(mv.wan_vip)].filter((x): x is string => Boolean(x));
   if (vips.length === 0) throw new DrillError(`${master}: no lan_vip/wan_vip in the inventory`);
+  const server = one('servers');
+  // The server's own address on the segment the client's traffic reaches it by (the public
+  // segment in arp mode, the internet segment behind rs1 in bgp mode).
+  const spec = findHost(server);
+  const serverAddr = (spec?.addrs.inet ?? spec?.addrs.wan)?.[0]?.split('/')[0] ?? LAB.serverAddr;
+  const bgp = mv.keepalived_vip_mode === 'bgp'
+    ? { router: 'rs1', prefix: `${plain(mv.wan_vip)}/32`, gateways: { [LAB.wan6.gw1]: 'gw1', [LAB.wan6.gw2]: 'gw2' } }
+    : undefined;
   return {
-    master, backup, client: one('clients'), server: one('servers'),
-    serverAddr: LAB.serverAddr,
+    master, backup, client: one('clients'), server,
+    serverAddr,
+    ...(bgp ? { bgp } : {}),
     vips,
     conntrackdConfig: typeof mv.conntrackd_config === 'string' ? mv.conntrackd_config : '/etc/conntrackd/conntrackd.conf',
     preemptDelayS: typeof mv.keepalived_preempt_delay === 'number' ? mv.keepalived_preempt_delay : 30,

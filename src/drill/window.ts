@@ -4,6 +4,7 @@ import { type EchoResult, type IperfResult, type UdpResult, iperfArgv, parseIper
 import { type CtdStats, parseCount, parseCtdStats } from './probes/conntrack.ts';
 import type { VipEvent } from './probes/vip.ts';
 import { VipWatcher } from './probes/vip-watch.ts';
+import { RouteWatcher, type RouteEvent } from './probes/route-watch.ts';
 import type { DrillTarget } from './target.ts';
 
 export interface ProbeSet {
@@ -30,6 +31,8 @@ export interface Measured {
   echo?: EchoResult;
   udp?: UdpResult;
   vipEvents: VipEvent[];
+  /** bgp mode: where the router in front of the server sent the shared IP, over the window. */
+  routeEvents?: RouteEvent[];
   parity: ParitySample[];
   /** Probe failures (an agent that did not start, a busy iperf3 server...). */
   probeErrors: string[];
@@ -68,6 +71,8 @@ export async function measure(ctx: DrillContext, seconds: number, probes: ProbeS
   const faults: Measured['faults'] = [];
   const watcher = new VipWatcher([tg.master, tg.backup], tg.vips, tg.nsOf);
   await watcher.start();
+  const routes = tg.bgp ? new RouteWatcher(tg.nsOf(tg.bgp.router), tg.bgp.prefix, tg.bgp.gateways) : undefined;
+  await routes?.start();
   const server = agentScript('server');
   const client = agentScript('client');
   const bound = seconds + 8;
@@ -132,8 +137,9 @@ export async function measure(ctx: DrillContext, seconds: number, probes: ProbeS
   const endMs = Date.now();
   await sleep(200);
   const vipEvents = watcher.stop();
+  const routeEvents = routes?.stop();
   return {
-    startMs, endMs, faults, vipEvents, parity, probeErrors: errors,
+    startMs, endMs, faults, vipEvents, parity, probeErrors: errors, ...(routeEvents ? { routeEvents } : {}),
     ...(ping ? { ping } : {}), ...(iperf ? { iperf } : {}), ...(echo ? { echo } : {}), ...(udp ? { udp } : {}),
   };
 }

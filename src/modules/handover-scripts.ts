@@ -59,14 +59,23 @@ export const REARM = `u=$1 m=$2 secs=$3 timer=$4
 ${FIND_SESSION}
 mkdir -p -- "\${m%/*}" || exit 1
 rm -f -- "$m"
+# A backstop left by an earlier run that was killed must not start the unit in the middle of
+# this handover (its start job would cancel this run's stop): the watcher that fired stood it
+# down, and whatever is left of one stands down now.
+if [ -d /run/systemd/system ]; then systemctl stop -- "\${timer%-*}-*.timer" >/dev/null 2>&1; fi
 setsid sh -c '
-s=$1 u=$2 m=$3
+s=$1 u=$2 m=$3 timer=$4
 ${SESSION_GONE}
 while [ ! -e "$m" ]; do
-  if gone; then systemctl start -- "$u"; logger -t ts-play "the run that stopped $u for a handover ended first: $u started again" 2>/dev/null; exit 0; fi
+  if gone; then
+    systemctl start -- "$u"
+    [ -d /run/systemd/system ] && systemctl stop -- "$timer.timer" >/dev/null 2>&1
+    logger -t ts-play "the run that stopped $u for a handover ended first: $u started again" 2>/dev/null
+    exit 0
+  fi
   sleep 1
 done
-rm -f -- "$m"' sh "$s" "$u" "$m" </dev/null >/dev/null 2>&1 &
+rm -f -- "$m"' sh "$s" "$u" "$m" "$timer" </dev/null >/dev/null 2>&1 &
 if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then
   systemd-run --quiet --unit="$timer" --on-active="\${secs}s" --timer-property=AccuracySec=1s \\
     --description="ts-play: start $u again unless the handover that stopped it does" -- sh -c '[ -e "$1" ] || systemctl start -- "$2"' sh "$m" "$u" || exit 2

@@ -19,6 +19,14 @@ else
   trap 'rm -f -- "\${t:-$g.d/none}"; rmdir -- "$g.d" 2>/dev/null' EXIT
 fi`;
 
+// A user who may not write the lock's directory (a login without root and without become)
+// cannot change root's files either: its runs lock among themselves, in a directory of its own.
+const WHERE = `if ! { mkdir -p -- "\${f%/*}" 2>/dev/null && [ -w "\${f%/*}" ]; }; then
+  d="\${TMPDIR:-/tmp}/ts-play-$(id -u)"
+  mkdir -p -m 0700 -- "$d" && [ -w "$d" ] && [ -O "$d" ] || { echo "no writable lock directory (\${f%/*}, $d)" >&2; exit 90; }
+  f="$d/lock"
+fi`;
+
 /** The lock's fields (id, expires) from the file, empty when it is absent or unreadable. */
 const READ = `held= exp=
 if [ -f "$f" ]; then
@@ -34,7 +42,7 @@ case $exp in ''|*[!0-9]*) exp=0 ;; esac`;
  * After taking over someone else's lock, the previous record is printed after the clock.
  */
 export const LOCK_SCRIPT = `f=$1 id=$2 ttl=$3 brk=$4
-mkdir -p -- "\${f%/*}" || exit 90
+${WHERE}
 umask 077
 t="$f.$id.tmp"
 trap 'rm -f -- "$t"' EXIT
@@ -52,6 +60,7 @@ mv -f -- "$t" "$f" || exit 93`;
 
 /** Positional: file id. Removes the lock if it is still this run's. */
 export const RELEASE_SCRIPT = `f=$1 id=$2
+${WHERE}
 [ -f "$f" ] || exit 0
 ${MUTEX}
 ${READ}

@@ -1,6 +1,7 @@
-// Bastion mode: needs `ts-play lab up --bastion` (the lead brings it up; `npm test` does not).
-// The gateways' inner addresses are reachable only through the bastion.
+// Bastion mode (`ts-play lab up --bastion`, additive: it lasts until `lab down`): the gateways'
+// inner addresses are reachable only through the bastion.
 import test from 'ava';
+import { labUp } from '../../src/lab/cli.ts';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,10 @@ import { LAB_INVENTORY, ROOT, tsplay } from '../helpers/cli.ts';
 
 const BASTION_INV = join(ROOT, 'inventory/lab-bastion.yml');
 const BOTH = ['-i', LAB_INVENTORY, '-i', BASTION_INV];
+
+test.before(async () => {
+  await labUp({ bastion: true });
+});
 
 test.serial('the gateways\' inner addresses are unreachable directly (exit 4)', async (t) => {
   const r = await tsplay(['exec', 'gw1', '-i', LAB_INVENTORY, '-e', 'ansible_host=198.18.3.11', '--', 'true']);

@@ -9,6 +9,8 @@ export interface Takeover {
   masterAt: number;
   commitAt?: number;
   holdOffAt?: number;
+  /** bgp mode: ha-bgp's own line, written once the announcement as primary is done. */
+  announcedAt?: number;
   doneAt?: number;
 }
 
@@ -28,6 +30,7 @@ export function parseTakeovers(out: string): Takeover[] {
     } else if (cur && /conntrackd -c: ok/.test(msg)) cur.commitAt ??= t;
     // ha-hold's own line is written right after the release; ha-notify reports it later.
     else if (cur && /forwarding released|ha-hold off: ok/.test(msg)) cur.holdOffAt ??= t;
+    else if (cur && /announcing as primary \(VRRP MASTER\)$/.test(msg)) cur.announcedAt ??= t;
     else if (cur && /MASTER: done/.test(msg)) cur.doneAt ??= t;
     else if (/Entering (BACKUP|FAULT) STATE/.test(msg)) cur = undefined;
   }
@@ -40,4 +43,4 @@ export function takeoverAfter(ts: readonly Takeover[], faultMs: number): Takeove
 }
 
 export const journalArgv = (sinceMs: number): string[] =>
-  ['journalctl', '-o', 'short-unix', '--no-pager', '-t', 'Keepalived_vrrp', '-t', 'ha-notify', '-t', 'conntrackd-ha', '-t', 'ha-hold', '--since', `@${Math.floor(sinceMs / 1000)}`];
+  ['journalctl', '-o', 'short-unix', '--no-pager', '-t', 'Keepalived_vrrp', '-t', 'ha-notify', '-t', 'conntrackd-ha', '-t', 'ha-hold', '-t', 'ha-bgp', '--since', `@${Math.floor(sinceMs / 1000)}`];

@@ -67,9 +67,15 @@ export function scenarioSection(r: ScenarioResult, charts: readonly string[]): s
   const figures = Object.entries(r.metrics).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(2)) : v}`);
   if (figures.length) out.push(`Figures: ${figures.join(', ')}`, '');
   if (r.switches.length) {
-    out.push('| switch | to | VIP move (ms) | traffic restored (ms) | pings lost | longest gap (ms) | fault -> MASTER (ms) | MASTER -> commit (ms) | MASTER -> hold off (ms) |', '|---|---|---|---|---|---|---|---|---|');
-    for (const s of r.switches) out.push(`| ${s.what} | ${s.to} | ${s.vipMoveMs ?? 'n/a'} | ${s.restoredMs ?? 'n/a'} | ${s.lost} | ${s.gapMs} | ${s.vrrpMs ?? 'n/a'} | ${s.commitMs ?? 'n/a'} | ${s.holdMs ?? 'n/a'} |`);
-    out.push('', 'The last three columns come from the new master\'s journal (keepalived, ha-notify, conntrackd-ha): the outage is VRRP time plus the time forwarding stays held while conntrackd commits the synced flows.');
+    const bgp = r.switches.some((s) => s.routeMs !== undefined || s.announceMs !== undefined);
+    const extra = bgp ? ' MASTER -> announced (ms) | fault -> route server best path (ms) |' : '';
+    out.push(`| switch | to | VIP move (ms) | traffic restored (ms) | pings lost | longest gap (ms) | fault -> MASTER (ms) | MASTER -> commit (ms) | MASTER -> hold off (ms) |${extra}`, `|---|---|---|---|---|---|---|---|---|${bgp ? '---|---|' : ''}`);
+    for (const s of r.switches) {
+      const cols = bgp ? ` ${s.announceMs ?? 'n/a'} | ${s.routeMs ?? 'n/a'} |` : '';
+      out.push(`| ${s.what} | ${s.to} | ${s.vipMoveMs ?? 'n/a'} | ${s.restoredMs ?? 'n/a'} | ${s.lost} | ${s.gapMs} | ${s.vrrpMs ?? 'n/a'} | ${s.commitMs ?? 'n/a'} | ${s.holdMs ?? 'n/a'} |${cols}`);
+    }
+    out.push('', 'The MASTER columns come from the new master\'s journal (keepalived, ha-notify, conntrackd-ha): the outage is VRRP time plus the time forwarding stays held while conntrackd commits the synced flows.');
+    if (bgp) out.push('', 'bgp mode: the new master announces the shared IP as primary right after the release (ha-bgp\'s journal line); the last column is when the route server in front of the server (rs1) installed its best path at the new node (`ip monitor route` in its namespace). Traffic comes back once that route has moved: after a hard fault, the dead node\'s announcement lasts until its session ends (hold time or BFD).');
     out.push('');
   }
   r.runs.forEach((m, i) => {

@@ -29,6 +29,10 @@ export interface Metrics {
   aliveAfterFailover?: number;
   driftMissing?: number;
   driftExtra?: number;
+  /** bgp mode: fault -> the route server's best path at the new primary (worst switch), ms. */
+  routeMovedMs?: number;
+  /** bgp mode: the new master's MASTER -> its announcement as primary done (journal, worst switch), ms. */
+  announceMs?: number;
   /** Worst time forwarding stayed held on the new master after it entered MASTER (journal), ms. */
   holdMs?: number;
   /** Partitions: time a VIP had two holders, s; cut -> first such moment, heal -> one holder per VIP again, ms. */
@@ -53,6 +57,8 @@ export interface ScenarioResult {
     what: string; to: string; vipMoveMs?: number; restoredMs?: number; lost: number; gapMs: number;
     /** From the new master's journal: fault -> MASTER, MASTER -> conntrackd commit done, MASTER -> forwarding released. */
     vrrpMs?: number; commitMs?: number; holdMs?: number;
+    /** bgp mode: MASTER -> announced as primary (journal); fault -> the route server's route at the new node. */
+    announceMs?: number; routeMs?: number;
   }[];
   runs: Measured[];
   /** Alerts Prometheus had firing during the scenario's windows (filled in by the report). */
