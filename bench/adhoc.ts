@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { INVENTORY } from '../src/lab/paths.ts';
 import { lightHosts, LIGHT_INVENTORY } from './lib/lab.ts';
 import { median, ratio, secs } from './lib/stats.ts';
-import { LAB_KEY, LAB_KNOWN_HOSTS, ROOT, timed, type RunResult } from './lib/tools.ts';
+import { buildEngine, LAB_KEY, LAB_KNOWN_HOSTS, ROOT, timed, TSPLAY_ENV, type RunResult } from './lib/tools.ts';
 
 interface Case {
   name: string;
@@ -18,7 +18,7 @@ interface Case {
 }
 
 function tsplayExec(c: Case): Promise<RunResult> {
-  return timed(process.execPath, [join(ROOT, 'bin/ts-play.js'), 'exec', c.pattern, '-i', c.inventory, '-f', String(Math.max(c.hosts, 10)), '--', 'true']);
+  return timed(process.execPath, [join(ROOT, 'bin/ts-play.js'), 'exec', c.pattern, '-i', c.inventory, '-f', String(Math.max(c.hosts, 10)), '--', 'true'], TSPLAY_ENV);
 }
 
 /** Stock ad-hoc Ansible with the lab's key and known_hosts, forks enough for every host at once. */
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { runs: { type: 'string' }, light: { type: 'string' } } });
   const runs = Number(values.runs ?? 5);
   const light = Number(values.light ?? 50);
+  await buildEngine();
   const lines = [await measure({ name: 'the lab gateways', inventory: INVENTORY, pattern: 'gateways', hosts: 2 }, runs)];
   await lightHosts(light);
   lines.push(await measure({ name: 'light hosts', inventory: LIGHT_INVENTORY, pattern: 'light', hosts: light }, runs));

@@ -5,12 +5,13 @@
  * and is not counted.
  */
 import { median } from './lib/stats.ts';
-import { problem, tsplay, type RunResult } from './lib/tools.ts';
+import { buildEngine, problem, tsplay, type RunResult } from './lib/tools.ts';
 
 const runs = Number(process.argv[2] ?? 5);
 const once = (): Promise<RunResult> => tsplay('playbooks/site.ts', 'inventory/lab.yml', []);
 const tail = (r: RunResult) => r.stdout.slice(-3000) + r.stderr.slice(-1000);
 
+await buildEngine();
 const warm = await once();
 if (warm.code !== 0) {
   console.error(tail(warm));

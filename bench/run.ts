@@ -3,8 +3,9 @@
  * Writes docs/benchmarks.md, docs/benchmarks.svg and the raw figures in docs/benchmarks.json
  * (with --only, the other target's figures are kept from the previous run). Needs root, the lab up, and the shared
  * lab lock around the whole run:
- *   flock /tmp/tsplay-lab.lock npm run bench -- [--runs N] [--first-runs N] [--light N] [--only gateways|light]
- * Not part of npm test. Leaves the gateways converged by ts-play and no light hosts.
+ *   flock /tmp/tsplay-lab.lock npm run bench -- [--runs N] [--first-runs N] [--light N] [--scale 50,200,500] [--only gateways|light|scale]
+ * Not part of npm test. Leaves the gateways converged by ts-play and no light hosts. Builds the
+ * engine first (not timed), and installs Debian's ansible-core and ansible-mitogen when missing.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,10 +15,12 @@ import { parseArgs } from 'node:util';
 import { benchGateways, benchLight } from './lib/phases.ts';
 import { chartBars, markdown, readPrevious, type Machine } from './lib/report.ts';
 import { barChart } from './lib/chart.ts';
-import { mergeKept, part, Results, saveResults, type SavedResults } from './lib/results.ts';
-import { ROOT } from './lib/tools.ts';
+import { mergeKept, part, Results, saveResults, SCALE_PART, type SavedResults } from './lib/results.ts';
+import { benchScale, scaleChart } from './lib/scale.ts';
+import { buildEngine, MITOGEN_STRATEGIES, ROOT } from './lib/tools.ts';
 
-const USAGE = 'usage: npm run bench -- [--runs N (3)] [--first-runs N (= runs)] [--light N (50)] [--only gateways|light] [--out FILE.md] [--report-only]';
+const USAGE = 'usage: npm run bench -- [--runs N (3)] [--first-runs N (= runs)] [--light N (50)] [--scale N,N,... (50,200,500)] [--only gateways|light|scale] [--out FILE.md] [--report-only]';
+const ONLY = ['gateways', 'light', 'scale'];
 
 function count(name: string, v: string | undefined, dflt: number, min: number): number {
   const n = v === undefined ? dflt : Number(v);
@@ -40,7 +43,20 @@ function ensureAnsible(): string {
   return (/core [\d.]+/.exec(r.stdout)?.[0] ?? r.stdout.split('\n')[0] ?? '?').replace('core', 'ansible-core');
 }
 
-function machine(ansible: string): Machine {
+/** Debian's ansible-mitogen (0.3.3, made for its ansible-core 2.14), installed when missing. */
+function ensureMitogen(): string {
+  const version = () => spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'ansible-mitogen'], { encoding: 'utf8' });
+  let r = version();
+  if (r.status !== 0 || !existsSync(join(MITOGEN_STRATEGIES, 'mitogen_linear.py'))) {
+    process.stderr.write('bench: ansible-mitogen missing, installing Debian\'s ansible-mitogen\n');
+    const apt = spawnSync('apt-get', ['install', '-y', 'ansible-mitogen'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (apt.status !== 0) throw new Error(`apt-get install -y ansible-mitogen exited ${apt.status}`);
+    r = version();
+  }
+  return `ansible-mitogen ${r.stdout.trim() || '?'}`;
+}
+
+function machine(ansible: string, mitogen: string): Machine {
   const ssh = spawnSync('ssh', ['-V'], { encoding: 'utf8' });
   return {
     cores: cpus().length,
@@ -48,6 +64,7 @@ function machine(ansible: string): Machine {
     kernel: release(),
     node: process.version,
     ansible,
+    mitogen,
     openssh: (ssh.stderr || ssh.stdout).trim().split(',')[0] ?? '?',
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };
@@ -59,6 +76,7 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       'first-runs': { type: 'string' },
       light: { type: 'string' },
+      scale: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
       'report-only': { type: 'boolean' },
@@ -69,12 +87,13 @@ async function main(): Promise<void> {
   const runs = count('runs', values.runs, 3, 1);
   const firstRuns = count('first-runs', values['first-runs'], runs, 0);
   const light = count('light', values.light, 50, 1);
-  if (values.only && values.only !== 'gateways' && values.only !== 'light') {
-    process.stderr.write(`bench: --only takes gateways or light\n${USAGE}\n`);
+  if (values.only && !ONLY.includes(values.only)) {
+    process.stderr.write(`bench: --only takes ${ONLY.join(', ')}\n${USAGE}\n`);
     process.exit(2);
   }
+  const sizes = (values.scale ?? '50,200,500').split(',').map((v) => count('scale', v, 0, 1));
   if (process.getuid?.() !== 0 && !values['report-only']) throw new Error('the bench drives the lab: run it as root');
-  const m = machine(ensureAnsible());
+  const m = machine(ensureAnsible(), ensureMitogen());
   const res = new Results();
   const o = { runs, firstRuns, light, log: (s: string) => process.stdout.write(`${s}\n`) };
   const out = values.out ?? join(ROOT, 'docs/benchmarks.md');
@@ -83,11 +102,15 @@ async function main(): Promise<void> {
   const write = () => {
     mkdirSync(dirname(out), { recursive: true });
     const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-    for (const c of res.cells) res.measuredBy[part(c.target, c.scenario)] = `\`npm run bench -- ${process.argv.slice(2).join(' ')}\` on ${m.date} at ${head || '?'}`;
+    const by = `\`npm run bench -- ${process.argv.slice(2).join(' ')}\` on ${m.date} at ${head || '?'}`;
+    for (const c of res.cells) res.measuredBy[part(c.target, c.scenario)] = by;
+    if (res.scale.length) res.measuredBy[SCALE_PART] = by;
     mergeKept(res, previous);
     writeFileSync(json, `${JSON.stringify(saveResults(res), null, 1)}\n`);
     writeFileSync(out, markdown(res, m, light, readPrevious(out)));
     writeFileSync(out.replace(/\.md$/, '.svg'), barChart(chartBars(res, light), `ts-play and Ansible, median wall time (${m.cores} cores)`));
+    const sc = scaleChart(res.scale);
+    if (sc) writeFileSync(out.replace(/\.md$/, '-scale.svg'), sc);
     process.stdout.write(`wrote ${out} and its chart\n`);
   };
   // --report-only rewrites the report from the saved figures, measuring nothing.
@@ -96,8 +119,10 @@ async function main(): Promise<void> {
     return write();
   }
   try {
-    if (values.only !== 'light') await benchGateways(res, o);
-    if (values.only !== 'gateways') await benchLight(res, o);
+    await buildEngine();
+    if (!values.only || values.only === 'gateways') await benchGateways(res, o);
+    if (!values.only || values.only === 'light') await benchLight(res, o);
+    if (!values.only || values.only === 'scale') await benchScale(res, sizes, runs, o.log);
   } finally {
     // Whatever was measured before a failure is still worth keeping (without hiding the failure).
     if (res.cells.length || previous) {

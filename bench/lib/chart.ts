@@ -1,9 +1,10 @@
-/** Horizontal bars of median seconds, grouped by target and scenario, on a log axis (SVG). */
-import { esc } from '../../src/drill/report/svg.ts';
+/** The bench's charts (SVG): median seconds as bars on a log axis, and cost per host against host count. */
+import { esc, lineChart } from '../../src/drill/report/svg.ts';
 
 export interface Bar { group: string; label: string; seconds: number }
 
-const COLORS: Record<string, string> = { 'ts-play': '#1f77b4', Ansible: '#d62728', SSH: '#7f7f7f' };
+// First matching prefix wins: Mitogen before the other Ansible runs.
+const COLORS: Record<string, string> = { 'ts-play': '#1f77b4', 'Ansible Mitogen': '#9467bd', Ansible: '#d62728', SSH: '#7f7f7f' };
 const colorOf = (label: string): string => COLORS[Object.keys(COLORS).find((k) => label.startsWith(k)) ?? 'SSH']!;
 
 export function barChart(bars: Bar[], title: string): string {
@@ -41,4 +42,19 @@ export function barChart(bars: Bar[], title: string): string {
   }
   out.push(`<text x="${left + plotW / 2}" y="${y + 28}" text-anchor="middle">median wall time, log scale</text>`, '</svg>');
   return out.join('\n') + '\n';
+}
+
+export interface SizeCost { hosts: number; tsplayS: number; floorS: number; cpuS?: number }
+
+/** Milliseconds per host against host count, on a linear axis: a flat line is cost that grows linearly. */
+export function costPerHostChart(sizes: SizeCost[]): string {
+  const per = (pick: (r: SizeCost) => number | undefined) => sizes.flatMap((r) => {
+    const v = pick(r);
+    return v === undefined ? [] : [{ x: r.hosts, y: Math.round((v / r.hosts) * 10000) / 10 }];
+  });
+  return lineChart([
+    { name: 'ts-play wall time', points: per((r) => r.tsplayS) },
+    { name: 'SSH floor wall time', points: per((r) => r.floorS), color: '#7f7f7f' },
+    { name: 'ts-play CPU', points: per((r) => r.cpuS), color: '#2ca02c' },
+  ], { title: 'No-change run of the light play: cost per host', xLabel: 'light hosts', yLabel: 'ms per host', yMin: 0 });
 }

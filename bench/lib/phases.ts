@@ -50,12 +50,13 @@ function gatewayVariants(res: Results): Variant[] {
   const e = (extra: string[]) => extra.flatMap((x) => ['-e', x]);
   res.command('ts-play playbooks/site.ts -i inventory/lab.yml -v --skip-tags lynis [-e rollout_gates=false] [-e keepalived_advert_int=V]');
   res.command('npx tsx bench/ansible/generate.ts playbooks/site.ts -i inventory/lab.yml --limit gateways --skip-tags lynis --out bench/ansible/rendered [-e keepalived_advert_int=V]   (not timed)');
-  res.command('ansible-playbook -i inventory/lab.yml bench/ansible/gateways.yml -e tsplay_rendered=$PWD/bench/ansible/rendered -e ansible_ssh_private_key_file=$PWD/.lab/id_ed25519   (defaults; pipelined: ANSIBLE_PIPELINING=1 ANSIBLE_SSH_ARGS="-C -o ControlMaster=auto -o ControlPersist=60s")');
+  res.command('ansible-playbook -i inventory/lab.yml bench/ansible/gateways.yml -e tsplay_rendered=$PWD/bench/ansible/rendered -e ansible_ssh_private_key_file=$PWD/.lab/id_ed25519   (defaults; pipelined: ANSIBLE_PIPELINING=1 ANSIBLE_SSH_ARGS="-C -o ControlMaster=auto -o ControlPersist=60s"; Mitogen: ANSIBLE_STRATEGY=mitogen_linear ANSIBLE_STRATEGY_PLUGINS=/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy)');
   return [
     { tool: 'ts-play', run: (x) => tsplay('playbooks/site.ts', LAB_INV, [...ts, ...e(x)]) },
     { tool: 'ts-play, gates off', run: (x) => tsplay('playbooks/site.ts', LAB_INV, [...ts, '-e', 'rollout_gates=false', ...e(x)]) },
     { tool: 'Ansible defaults', run: async (x) => (await gen(x), ansible('defaults', 'bench/ansible/gateways.yml', LAB_INV, RENDERED)) },
     { tool: 'Ansible pipelined', run: async (x) => (await gen(x), ansible('pipelined', 'bench/ansible/gateways.yml', LAB_INV, RENDERED)) },
+    { tool: 'Ansible Mitogen', run: async (x) => (await gen(x), ansible('mitogen', 'bench/ansible/gateways.yml', LAB_INV, RENDERED)) },
   ];
 }
 
@@ -94,11 +95,12 @@ function lightVariants(res: Results, n: number): Variant[] {
   };
   const e = (extra: string[]) => extra.flatMap((x) => ['-e', x]);
   res.command(`ts-play bench/light.ts -i .lab/light.yml -v -f ${n} [-e sysctl_rp_filter=V]`);
-  res.command(`ansible-playbook -i .lab/light.yml bench/ansible/light.yml ... (defaults: forks 5; pipelined: --forks ${n})`);
+  res.command(`ansible-playbook -i .lab/light.yml bench/ansible/light.yml ... (defaults: forks 5; pipelined and Mitogen: --forks ${n})`);
   return [
     { tool: `ts-play -f ${n}`, run: (x) => tsplay('bench/light.ts', LIGHT_INVENTORY, ['-f', String(n), ...e(x)]) },
     { tool: 'Ansible defaults', run: async (x) => (await gen(x), ansible('defaults', 'bench/ansible/light.yml', LIGHT_INVENTORY, RENDERED)) },
     { tool: `Ansible pipelined`, run: async (x) => (await gen(x), ansible('pipelined', 'bench/ansible/light.yml', LIGHT_INVENTORY, RENDERED, n)) },
+    { tool: 'Ansible Mitogen', run: async (x) => (await gen(x), ansible('mitogen', 'bench/ansible/light.yml', LIGHT_INVENTORY, RENDERED, n)) },
   ];
 }
 

@@ -1,4 +1,4 @@
-/** What the bench measured: one cell per target, scenario and tool. */
+/** What the bench measured: one cell per target, scenario and tool, and the scale rounds. */
 export type Target = 'gateways' | 'light';
 export type Scenario = 'first run (bare)' | 'no-change' | 'one-variable change';
 
@@ -11,8 +11,20 @@ export interface Cell {
   roundtrips: number[];
 }
 
+/** One round of the scale runs: the SSH floor and a no-change ts-play run on the same light hosts. */
+export interface ScaleRound {
+  hosts: number;
+  floorS: number;
+  tsplayS: number;
+  /** The ts-play process's CPU (user + system) and peak resident memory. */
+  cpuS?: number;
+  maxRssMiB?: number;
+  roundtrips?: number;
+}
+
 export class Results {
   readonly cells: Cell[] = [];
+  readonly scale: ScaleRound[] = [];
   /** SSH floor per round on the light hosts, by scenario. */
   readonly floor = new Map<Scenario, number[]>();
   readonly commands: string[] = [];
@@ -44,11 +56,15 @@ export interface SavedResults {
   floor: Array<[Scenario, number[]]>;
   commands: string[];
   measuredBy?: Record<string, string>;
+  scale?: ScaleRound[];
 }
 
 export function saveResults(r: Results): SavedResults {
-  return { cells: r.cells, floor: [...r.floor], commands: r.commands, measuredBy: r.measuredBy };
+  return { cells: r.cells, floor: [...r.floor], commands: r.commands, measuredBy: r.measuredBy, scale: r.scale };
 }
+
+/** The key under which measuredBy records the scale runs. */
+export const SCALE_PART = 'scale / no-change';
 
 /** "gateways / no-change": the key of what one bench run measured. */
 export const part = (t: Target, s: Scenario): string => `${t} / ${s}`;
@@ -64,5 +80,7 @@ export function mergeKept(r: Results, previous: SavedResults | undefined): void 
   for (const c of previous.cells) if (!now.has(part(c.target, c.scenario))) r.cells.push(c);
   for (const [s, v] of previous.floor) if (!r.floor.has(s)) r.floor.set(s, v);
   for (const c of previous.commands) r.command(c);
+  if (r.scale.length) now.add(SCALE_PART);
+  else r.scale.push(...(previous.scale ?? []));
   for (const [k, by] of Object.entries(previous.measuredBy ?? {})) if (!now.has(k)) r.measuredBy[k] = by;
 }

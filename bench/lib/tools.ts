@@ -3,9 +3,10 @@
  * through ansible-playbook. Wall time is measured around the whole process.
  */
 import { runProcess } from '../../src/base/process.ts';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { KEY_FILE as LAB_KEY, KNOWN_HOSTS as LAB_KNOWN_HOSTS, PROJECT_ROOT as ROOT } from '../../src/lab/paths.ts';
 
 export { LAB_KEY, LAB_KNOWN_HOSTS, ROOT };
@@ -17,7 +18,12 @@ export interface RunResult {
   stderr: string;
   /** Per host, from the recap: ok, changed, failed, (ts-play -v) roundtrips. */
   recap: Map<string, Record<string, number>>;
+  /** ts-play only: what its process used (bench/lib/usage-hook.js). */
+  usage?: Usage;
 }
+
+/** CPU seconds and peak resident memory of one process, from its own process.resourceUsage(). */
+export interface Usage { userCpuS: number; systemCpuS: number; maxRssMiB: number }
 
 export async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 1_800_000): Promise<RunResult> {
   const r = await runProcess([cmd, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, timeoutMs });
@@ -34,11 +40,36 @@ export function parseRecap(stdout: string): Map<string, Record<string, number>> 
   return out;
 }
 
-export function tsplay(playbook: string, inventory: string, extra: string[]): Promise<RunResult> {
-  return timed(process.execPath, [join(ROOT, 'bin/ts-play.js'), playbook, '-i', inventory, '-v', ...extra]);
+/**
+ * Builds the engine (bin/build.js, not timed). Every ts-play run of the bench then sets
+ * TSPLAY_ENGINE=dist: a stale build refuses to start instead of falling back to src/, so the
+ * bench always measures the start-up users get.
+ */
+export async function buildEngine(): Promise<void> {
+  const r = await runProcess([process.execPath, join(ROOT, 'bin/build.js')], { cwd: ROOT });
+  if (r.code !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);
 }
 
-export type AnsibleMode = 'defaults' | 'pipelined';
+export const TSPLAY_ENV = { TSPLAY_ENGINE: 'dist' };
+
+const USAGE_HOOK = pathToFileURL(join(ROOT, 'bench/lib/usage-hook.js')).href;
+
+/** ts-play as users start it, with what its process used (CPU, peak memory) read back afterwards. */
+export async function tsplay(playbook: string, inventory: string, extra: string[]): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsp-bench-usage-'));
+  try {
+    const file = join(dir, 'usage.json');
+    const r = await timed(process.execPath, ['--import', USAGE_HOOK, join(ROOT, 'bin/ts-play.js'), playbook, '-i', inventory, '-v', ...extra], { ...TSPLAY_ENV, TSPLAY_BENCH_USAGE: file });
+    return existsSync(file) ? { ...r, usage: JSON.parse(readFileSync(file, 'utf8')) as Usage } : r;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export type AnsibleMode = 'defaults' | 'pipelined' | 'mitogen';
+
+/** Where Debian's ansible-mitogen puts its strategy plugins (mitogen_linear among them). */
+export const MITOGEN_STRATEGIES = '/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy';
 
 /**
  * ansible-playbook with its defaults, or with pipelining and an explicit ControlPersist. Each run
@@ -57,6 +88,13 @@ export async function ansible(mode: AnsibleMode, playbook: string, inventory: st
   if (mode === 'pipelined') {
     env.ANSIBLE_PIPELINING = '1';
     env.ANSIBLE_SSH_ARGS = '-C -o ControlMaster=auto -o ControlPersist=60s';
+  }
+  // Mitogen keeps one SSH connection and one Python interpreter per host for the whole run and
+  // sends module code over it: no per-task process, so pipelining has nothing left to do. An
+  // unknown strategy is an error, so a Mitogen that does not load fails the run, not silently.
+  if (mode === 'mitogen') {
+    env.ANSIBLE_STRATEGY_PLUGINS = MITOGEN_STRATEGIES;
+    env.ANSIBLE_STRATEGY = 'mitogen_linear';
   }
   const args = ['-i', inventory, playbook, '-e', `tsplay_rendered=${rendered}`, '-e', `ansible_ssh_private_key_file=${LAB_KEY}`];
   if (forks) args.push('--forks', String(forks));

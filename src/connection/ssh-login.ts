@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { NodeSSH } from 'node-ssh';
+import type { NodeSSH } from 'node-ssh';
 import { readControlFile } from './control-files.ts';
 import { appendKnownHost, keyBlobType, lookupKnownHosts } from './known-hosts.ts';
 
@@ -75,7 +75,8 @@ function authMethods(e: SshEndpoint): Array<Record<string, unknown>> {
  * The host key is checked against known_hosts whichever way the bytes travel.
  */
 export async function sshLogin(e: SshEndpoint, p: HostKeyPolicy, sock?: Duplex): Promise<NodeSSH> {
-  const ssh = new NodeSSH();
+  // Imported at the first login: a run that contacts no host (--list-hosts, render) skips it.
+  const ssh = new (await import('node-ssh')).NodeSSH();
   const rejection: { reason?: string } = {};
   const knownTypes = [...new Set(lookupKnownHosts(p.knownHostsFile, e.address, e.port).filter((k) => !k.revoked).map((k) => k.type))];
   try {

@@ -1,5 +1,5 @@
 import { Readable, type Duplex } from 'node:stream';
-import { NodeSSH } from 'node-ssh';
+import type { NodeSSH } from 'node-ssh';
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { UnreachableError } from './types.ts';
 import { quoteArgv } from './quote.ts';

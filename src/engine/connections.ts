@@ -1,4 +1,5 @@
 import type { Connection } from '../connection/types.ts';
+import { UnreachableError } from '../connection/types.ts';
 
 /**
  * The one connection each host gets for the run, and the new one it gets after a task took the
@@ -18,6 +19,11 @@ export class Connections {
       this.conns.set(host, c);
     }
     return c;
+  }
+
+  /** Whether the host's connection has been asked for already (open, opening, or failed). */
+  has(host: string): boolean {
+    return this.conns.has(host);
   }
 
   /** Closes the host's connection and opens a new one; the new one serves the rest of the run. */
@@ -67,4 +73,25 @@ export class Connections {
       }
     }
   }
+}
+
+/** The connection as the runner hands it out: a session lost during a command is reported once. */
+export function tracked(conn: Connection, lost: (reason: string) => void): Connection {
+  return {
+    get host() {
+      return conn.host;
+    },
+    get roundTrips() {
+      return conn.roundTrips;
+    },
+    async exec(argv, opts) {
+      try {
+        return await conn.exec(argv, opts);
+      } catch (e) {
+        if (e instanceof UnreachableError) lost(e.reason);
+        throw e;
+      }
+    },
+    close: () => conn.close(),
+  };
 }

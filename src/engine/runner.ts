@@ -9,7 +9,7 @@ import type { PlayPlan } from './plan.ts';
 import { batches, tooManyFailures } from './serial.ts';
 import { emptyStats, HostRun, type HostFailure, type HostOutcome } from './host-run.ts';
 import { ResultStore } from './results.ts';
-import { Connections } from './connections.ts';
+import { Connections, tracked } from './connections.ts';
 
 export interface RunOptions {
   check: boolean;
@@ -72,6 +72,7 @@ export class Runner {
       if (this.opts.beforeRun) {
         const varsOf = (h: string) => plans.find((p) => p.byHost.has(h))?.byHost.get(h)?.vars ?? {};
         await this.opts.beforeRun(Object.keys(this.stats), (h) => this.connection(h, varsOf(h)));
+        this.prefetchFacts(Object.keys(this.stats));
       }
       try {
         for (const plan of plans) {
@@ -88,6 +89,22 @@ export class Runner {
     const interrupted = stopped === INTERRUPTED;
     this.opts.sink.emit({ type: 'recap', hosts: this.stats, ...(interrupted ? { interrupted } : {}) });
     return { stats: this.stats, ...(stopped ? { stopped } : {}), ...(interrupted ? { interrupted } : {}) };
+  }
+
+  /**
+   * Facts of every host whose connection is open already (the run lock opened them), gathered
+   * at once instead of when each host's batch comes: they run beside the gates and the batches
+   * before, and are ready when the host's turn comes. Read-only, and the same round trip the
+   * host would spend anyway; no connection is opened for it, so --forks still bounds that.
+   */
+  private prefetchFacts(hosts: string[]): void {
+    for (const h of hosts) {
+      if (!this.conns.has(h) || this.facts.has(h)) continue;
+      const f = this.conns.get(h, {}).then((c) => gatherFacts(c));
+      // Nobody awaits it until the host's turn, where a failure is handled as it always was.
+      f.catch(() => undefined);
+      this.facts.set(h, f);
+    }
   }
 
   private interrupted(): boolean {
@@ -273,25 +290,4 @@ export class Runner {
       if (this.stats[host]) this.stats[host].roundTrips = trips;
     });
   }
-}
-
-/** The connection as the runner hands it out: a session lost during a command is reported once. */
-function tracked(conn: Connection, lost: (reason: string) => void): Connection {
-  return {
-    get host() {
-      return conn.host;
-    },
-    get roundTrips() {
-      return conn.roundTrips;
-    },
-    async exec(argv, opts) {
-      try {
-        return await conn.exec(argv, opts);
-      } catch (e) {
-        if (e instanceof UnreachableError) lost(e.reason);
-        throw e;
-      }
-    },
-    close: () => conn.close(),
-  };
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../base/errors.ts';
-import type { Iface } from './topology.ts';
+import { LAB, type Iface } from './topology.ts';
 
 export type LabArgs =
   | { verb: 'help' }
@@ -13,7 +13,7 @@ export type LabArgs =
   | { verb: 'kill'; host: string };
 
 export const LAB_USAGE = `usage: ts-play lab <verb>
-  up [--light N] [--bastion] build or repair the lab (N light nodes node01.., 0..100; --bastion: gateways
+  up [--light N] [--bastion] build or repair the lab (N light nodes node01.., 0..500; --bastion: gateways
                             also behind a bastion, inventory/lab-bastion.yml; lasts until down)
   down                      remove everything the lab made (keeps the image cache)
   status [--json]           hosts, addresses, sshd, who holds the VIPs
@@ -47,7 +47,7 @@ export function parseLabArgs(argv: readonly string[]): LabArgs {
       const v = words[0] === '--light' ? words[1] : words[0]?.startsWith('--light=') ? words[0].slice(8) : undefined;
       const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : NaN;
       const used = words[0] === '--light' ? 2 : 1;
-      if (Number.isNaN(n) || n > 100 || words.length !== used) throw new UsageError('up takes only --light N (N from 0 to 100) and --bastion');
+      if (Number.isNaN(n) || n > LAB.maxLight || words.length !== used) throw new UsageError(`up takes only --light N (N from 0 to ${LAB.maxLight}) and --bastion`);
       return { ...base, light: n };
     }
     case 'down':

@@ -7,6 +7,7 @@ import {
   execIn, killContainer, running, sshAnswers, startContainer, waitNewLeader, waitSsh,
 } from './container.ts';
 import { ensureImage } from './image.ts';
+import { capacity, machineLimits } from './capacity.ts';
 import { writeInventories } from './inventory.ts';
 import { ensureMachinePackages, requireRoot } from './machine.ts';
 import {
@@ -94,6 +95,9 @@ async function labUpLocked(opts: UpOptions = {}): Promise<HostSpec[]> {
     await writeFile(BASTION_MARK, 'up --bastion\n');
   }
   const hosts = labHosts(light, bastion);
+  const fits = capacity(hosts.filter((h) => h.light && !presentLight.some((p) => p.name === h.name)).length, hosts.length, machineLimits());
+  if (fits.refuse.length) throw new LabError(`cannot bring up ${light} light hosts: ${fits.refuse.join('; ')}`);
+  for (const w of fits.warn) log(`warning: ${w}`);
   for (const h of presentLight) {
     if (!hosts.some((x) => x.name === h.name)) await removeHost(h.name);
   }

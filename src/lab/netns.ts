@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import {
-  LAB, type HostSpec, type Iface, type Segment, fabricBridge, fabricPeer, ifaces, macFor, mgmtPeer, nsName,
+  LAB, type HostSpec, type Iface, type Segment, controlAddrs, fabricBridge, fabricPeer, ifaces, macFor, mgmtPeer, nsName,
 } from './topology.ts';
 import { LabError, must, run } from './run.ts';
 
@@ -25,7 +25,7 @@ export async function ensureMgmtBridge(): Promise<void> {
   if (!(await linkExists(LAB.mgmtBridge))) {
     await must(['ip', 'link', 'add', LAB.mgmtBridge, 'type', 'bridge']);
   }
-  await must(['ip', 'addr', 'replace', `${LAB.controlAddr}/${LAB.mgmtPrefix}`, 'dev', LAB.mgmtBridge]);
+  for (const a of controlAddrs()) await must(['ip', 'addr', 'replace', a, 'dev', LAB.mgmtBridge]);
   await must(['ip', 'link', 'set', LAB.mgmtBridge, 'up']);
 }
 

@@ -41,7 +41,13 @@ export const LAB = {
   wan6: { gw1: '2001:2:0:10::11', gw2: '2001:2:0:10::12', rs1: '2001:2:0:10::1', rs2: '2001:2:0:10::2' },
   /** The route servers' session addresses, on lo, off the gateways' link (Linode's are 2600:3c0f:<dc>:34::1..4). */
   routeServers: ['2001:2:0:34::1', '2001:2:0:34::2'],
-  maxLight: 100,
+  maxLight: 500,
+  /**
+   * Light hosts past node100, a hundred to a /24 of their own on the mgmt bridge (198.18.0.0/24
+   * has room for the first hundred only): node101..node200 in 198.18.4.0/24, ... node401..node500
+   * in 198.18.7.0/24, each at .100 + the last two digits of its number, the control side at .1.
+   */
+  lightNets: ['198.18.4', '198.18.5', '198.18.6', '198.18.7'],
   sshTimeoutMs: 10_000,
   rebootTimeoutMs: 150_000,
   hosts: [
@@ -108,7 +114,14 @@ export function lightHost(i: number): HostSpec {
   if (!Number.isInteger(i) || i < 1 || i > LAB.maxLight) {
     throw new Error(`light host index ${i} out of range 1..${LAB.maxLight}`);
   }
-  return { name: lightName(i), addrs: { mgmt: [`198.18.0.${100 + i}/24`] }, light: true };
+  const block = Math.floor((i - 1) / 100);
+  const net = block === 0 ? '198.18.0' : LAB.lightNets[block - 1]!;
+  return { name: lightName(i), addrs: { mgmt: [`${net}.${100 + ((i - 1) % 100) + 1}/24`] }, light: true };
+}
+
+/** The control side's addresses on the mgmt bridge: the core hosts' /24 and each light hosts' /24. */
+export function controlAddrs(): string[] {
+  return [`${LAB.controlAddr}/${LAB.mgmtPrefix}`, ...LAB.lightNets.map((n) => `${n}.1/24`)];
 }
 
 /** The hosts of a lab with `light` extra nodes (and, in bastion mode, the bastion). */
@@ -118,7 +131,7 @@ export function labHosts(light = 0, bastion = false): HostSpec[] {
   return bastion ? [...LAB.hosts.map(inBastionMode), BASTION.host, ...extra] : [...LAB.hosts, ...extra];
 }
 
-/** Any host name the lab could run, core or light (node01..node100). */
+/** Any host name the lab could run, core or light (node01..node99, node100..node500). */
 export function findHost(name: string, bastion = false): HostSpec | undefined {
   const core = LAB.hosts.find((h) => h.name === name);
   if (core) return bastion ? inBastionMode(core) : core;
@@ -152,7 +165,7 @@ export function macFor(host: string, iface: Iface): string {
 }
 
 export const nsName = (host: string): string => `${LAB.nsPrefix}${host}`;
-/** Root-namespace end of a host's mgmt cable (15-char limit: tspm-node100 fits). */
+/** Root-namespace end of a host's mgmt cable (15-char limit: tspm-node500 fits). */
 export const mgmtPeer = (host: string): string => `tspm-${host}`;
 /** Fabric-namespace end of a host's lan/wan/sync cable. */
 export const fabricPeer = (host: string, seg: Segment): string => `${host}-${seg}`;

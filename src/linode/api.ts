@@ -1,7 +1,9 @@
 // The Linode API operations ts-play uses, each through @linode/api-v4 and each naming the OAuth
 // scope it needs, so a 403 can say which one the token lacks.
 import type { LinodeClient } from './client.ts';
-import { api, type Linode, type LinodeIPsResponse } from './v4.ts';
+import { apiV4, type Linode, type LinodeIPsResponse } from './v4.ts';
+
+const api = async () => (await apiV4()).api;
 
 const LINODES_RO = ['linodes:read_only'];
 const IPS_RO = ['ips:read_only'];
@@ -25,15 +27,15 @@ export interface VlanInterface {
 }
 
 export function listInstances(c: LinodeClient): Promise<Linode[]> {
-  return c.all({ what: 'GET /linode/instances', scopes: LINODES_RO }, (p) => api.getLinodes(p));
+  return c.all({ what: 'GET /linode/instances', scopes: LINODES_RO }, (p) => api().then((a) => a.getLinodes(p)));
 }
 
 export function instance(c: LinodeClient, id: number): Promise<Linode> {
-  return c.call({ what: `GET /linode/instances/${id}`, scopes: LINODES_RO }, () => api.getLinode(id));
+  return c.call({ what: `GET /linode/instances/${id}`, scopes: LINODES_RO }, () => api().then((a) => a.getLinode(id)));
 }
 
 export function instanceIps(c: LinodeClient, id: number): Promise<LinodeIPsResponse> {
-  return c.call({ what: `GET /linode/instances/${id}/ips`, scopes: LINODES_RO }, () => api.getLinodeIPs(id));
+  return c.call({ what: `GET /linode/instances/${id}/ips`, scopes: LINODES_RO }, () => api().then((a) => a.getLinodeIPs(id)));
 }
 
 /**
@@ -43,10 +45,10 @@ export function instanceIps(c: LinodeClient, id: number): Promise<LinodeIPsRespo
  */
 export async function instanceVlans(c: LinodeClient, inst: Pick<Linode, 'id' | 'interface_generation'>): Promise<VlanInterface[]> {
   if (inst.interface_generation === 'linode') {
-    const r = await c.call({ what: `GET /linode/instances/${inst.id}/interfaces`, scopes: LINODES_RO }, () => api.getLinodeInterfaces(inst.id));
+    const r = await c.call({ what: `GET /linode/instances/${inst.id}/interfaces`, scopes: LINODES_RO }, () => api().then((a) => a.getLinodeInterfaces(inst.id)));
     return r.interfaces.flatMap((i) => (i.vlan ? [{ label: i.vlan.vlan_label, ipam_address: i.vlan.ipam_address || null, active: true }] : []));
   }
-  const configs = await c.all({ what: `GET /linode/instances/${inst.id}/configs`, scopes: LINODES_RO }, (p) => api.getLinodeConfigs(inst.id, p));
+  const configs = await c.all({ what: `GET /linode/instances/${inst.id}/configs`, scopes: LINODES_RO }, (p) => api().then((a) => a.getLinodeConfigs(inst.id, p)));
   return configs.flatMap((cfg) =>
     (cfg.interfaces ?? []).filter((i) => i.purpose === 'vlan').map((i) => ({ label: i.label ?? '', ipam_address: i.ipam_address || null, active: i.active, config: cfg.label })),
   );
@@ -58,10 +60,10 @@ export async function instanceVlans(c: LinodeClient, inst: Pick<Linode, 'id' | '
  * them out would unshare them.
  */
 export async function sharedRangesOf(c: LinodeClient, id: number, region: string): Promise<string[]> {
-  const ranges = await c.all({ what: 'GET /networking/ipv6/ranges', scopes: IPS_RO }, (p) => api.getIPv6Ranges(p));
+  const ranges = await c.all({ what: 'GET /networking/ipv6/ranges', scopes: IPS_RO }, (p) => api().then((a) => a.getIPv6Ranges(p)));
   const out: string[] = [];
   for (const r of ranges.filter((x) => x.region === region)) {
-    const info = await c.call({ what: `GET /networking/ipv6/ranges/${r.range}`, scopes: IPS_RO }, () => api.getIPv6RangeInfo(r.range));
+    const info = await c.call({ what: `GET /networking/ipv6/ranges/${r.range}`, scopes: IPS_RO }, () => api().then((a) => a.getIPv6RangeInfo(r.range)));
     if (info.is_bgp && info.linodes.includes(id)) out.push(r.range);
   }
   return out;
@@ -69,5 +71,5 @@ export async function sharedRangesOf(c: LinodeClient, id: number, region: string
 
 /** Sets the complete list of addresses shared with `linodeId` (POST /networking/ips/share). */
 export function share(c: LinodeClient, linodeId: number, ips: string[]): Promise<unknown> {
-  return c.call({ what: `POST /networking/ips/share ${JSON.stringify({ linode_id: linodeId, ips })}`, scopes: SHARE }, () => api.shareAddresses({ linode_id: linodeId, ips }));
+  return c.call({ what: `POST /networking/ips/share ${JSON.stringify({ linode_id: linodeId, ips })}`, scopes: SHARE }, () => api().then((a) => a.shareAddresses({ linode_id: linodeId, ips })));
 }

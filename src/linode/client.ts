@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { registerSecret } from '../vault/redact.ts';
 import { LinodeApiError, reasons, unauthorized, type LinodeToken, type RequestDesc } from './errors.ts';
-import { baseRequest, type ResourcePage } from './v4.ts';
+import { apiV4, type ResourcePage } from './v4.ts';
 
 export const LINODE_API_URL = 'https://api.linode.com';
 /** The largest page the API serves: 600 instances cost two requests. */
@@ -33,12 +33,10 @@ interface CallContext {
 // each other's settings, and the token lives in no global.
 const context = new AsyncLocalStorage<CallContext>();
 const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
-let installed = false;
+let installed: Promise<void> | undefined;
 
-function install(): void {
-  if (installed) return;
-  installed = true;
-  baseRequest.interceptors.request.use((config) => {
+function install(): Promise<void> {
+  installed ??= apiV4().then(({ baseRequest }) => void baseRequest.interceptors.request.use((config) => {
     const ctx = context.getStore();
     if (!ctx) throw new Error('a Linode API call was made outside LinodeClient.call()');
     if (config.url) config.url = config.url.replace(/^https:\/\/api\.linode\.com(?=\/)/, ctx.apiUrl);
@@ -47,7 +45,8 @@ function install(): void {
     config.timeout = ctx.timeoutMs;
     config.headers.set('Authorization', `Bearer ${ctx.token}`);
     return config;
-  });
+  }));
+  return installed;
 }
 
 interface AxiosLikeError {
@@ -81,7 +80,6 @@ export class LinodeClient {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   constructor(opts: ClientOptions) {
-    install();
     registerSecret(opts.token.value);
     this.token = opts.token;
     this.ctx = { token: opts.token.value, apiUrl: (opts.apiUrl ?? LINODE_API_URL).replace(/\/+$/, ''), timeoutMs: opts.timeoutMs ?? 30_000 };
@@ -96,6 +94,7 @@ export class LinodeClient {
 
   /** One api-v4 call: 429 and 5xx are retried within the budget, everything else fails at once with a clear message. */
   async call<T>(desc: RequestDesc, fn: () => Promise<T>): Promise<T> {
+    await install();
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {

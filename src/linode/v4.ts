@@ -5,7 +5,9 @@
 // follow, so its functions have no types here. The runtime module is the package's as
 // published; only the shapes below are declared, from the API's documented responses, and
 // limited to the fields ts-play reads.
-import * as v4 from '@linode/api-v4';
+//
+// Loaded on the first call, not at start-up: the package and its validation schemas take a
+// quarter of a second to import, which every run that never calls Linode would pay.
 
 export interface Params {
   page?: number;
@@ -105,5 +107,14 @@ export interface SharedInstance {
   interceptors: { request: { use(fn: (config: OutgoingRequest) => OutgoingRequest): number } };
 }
 
-export const api: Used = v4 as unknown as Used;
-export const baseRequest: SharedInstance = v4.baseRequest as unknown as SharedInstance;
+export interface ApiV4 {
+  api: Used;
+  baseRequest: SharedInstance;
+}
+
+let loaded: Promise<ApiV4> | undefined;
+
+export function apiV4(): Promise<ApiV4> {
+  loaded ??= import('@linode/api-v4').then((v4) => ({ api: v4 as unknown as Used, baseRequest: v4.baseRequest as unknown as SharedInstance }));
+  return loaded;
+}

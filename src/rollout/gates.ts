@@ -2,7 +2,6 @@ import type { BatchContext, Play } from '../engine/play.ts';
 import type { Connection } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import { announcementProblems, healthProblems, holder, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';
-import { ADDRESSES_PROBE, parseIpv4Addresses } from '../facts/addresses.ts';
 import { readNode, type NodeState } from './node-state.ts';
 import { pairSettings, SettingsError, type PairSettings } from './settings.ts';
 import { GateError, realClock, settle, type Clock } from './wait.ts';
@@ -19,6 +18,12 @@ export interface PairGateOptions {
    * empty, and the next node must not be touched before its flows are mirrored again.
    */
   syncAfter?: boolean;
+  /**
+   * How old (ms) the order hook's reading of the pair may be for the first before-gate to judge
+   * it instead of reading both nodes again. Default 3000: nothing runs between the two, so the
+   * reading is milliseconds old; a reading that found a problem is read again anyway.
+   */
+  reuseOrderReadMs?: number;
 }
 
 /** The play hooks that keep a gateway pair serving while it is rolled out one node at a time. */
@@ -40,6 +45,10 @@ async function connectTo(ctx: HookContext, host: string): Promise<Connection | U
 
 export function gatewayPair(opts: PairGateOptions = {}): PairGates {
   const clock = opts.clock ?? realClock;
+  const reuseMs = opts.reuseOrderReadMs ?? 3000;
+  // The order hook reads every node in full (one round trip each, as it did for the VIPs alone)
+  // and leaves the reading here for the first before-gate, which would read the same again.
+  let orderRead: { at: number; states: Map<string, NodeState> } | undefined;
   const settingsOf = (ctx: HookContext, host: string): PairSettings => {
     try {
       return pairSettings(host, ctx.vars(host), opts.defaults);
@@ -56,6 +65,14 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       return { host, reachable: false, unreachableReason: conn.reason, vips: [], keepalived: 'unknown', conntrackd: 'unknown', vrrp: {}, check: { status: 'failing', detail: 'unreachable' } };
     }
     return readNode(host, conn, s);
+  }
+
+  /** The order hook's reading of node and peer, once, while it is fresh: the first gate's first look. */
+  function takeOrderRead(node: string, peer: string): Array<[NodeState, NodeState]> {
+    const r = orderRead;
+    orderRead = undefined;
+    const [n, p] = [r?.states.get(node), r?.states.get(peer)];
+    return r && n && p && clock.now() - r.at <= reuseMs ? [[n, p]] : [];
   }
 
   /** The node of this batch and its peer; the gates are for a pair rolled out one node at a time. */
@@ -75,16 +92,15 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
 
   return {
     async order(hosts, ctx) {
+      orderRead = undefined;
       if (hosts.some((h) => disabled(ctx, h))) return hosts;
-      const holds = await Promise.all(hosts.map(async (h) => {
-        const conn = await connectTo(ctx, h);
-        if (conn instanceof UnreachableError) throw new GateError(`cannot read the VIPs on ${h}: unreachable (${conn.reason})`);
-        const r = await conn.exec(ADDRESSES_PROBE.argv);
-        if (r.code !== 0) throw new GateError(`cannot read the VIPs on ${h}: \`ip -o -4 addr show\` exited ${r.code}: ${r.stderr.trim()}`);
-        const have = new Set(parseIpv4Addresses(r.stdout));
-        return settingsOf(ctx, h).vips.some((v) => have.has(v));
-      }));
-      const holders = new Set(hosts.filter((_, i) => holds[i]));
+      const states = await Promise.all(hosts.map((h) => read(ctx, h)));
+      for (const n of states) {
+        if (!n.reachable) throw new GateError(`cannot read the VIPs on ${n.host}: unreachable (${n.unreachableReason})`);
+        if (n.addressesError) throw new GateError(`cannot read the VIPs on ${n.host}: ${n.addressesError}`);
+      }
+      orderRead = { at: clock.now(), states: new Map(states.map((n) => [n.host, n])) };
+      const holders = new Set(states.filter((n) => n.vips.length > 0).map((n) => n.host));
       const ordered = [...hosts.filter((h) => !holders.has(h)), ...hosts.filter((h) => holders.has(h))];
       ctx.log(holders.size ? `rollout order ${ordered.join(', ')}: ${[...holders].join(', ')} holds the VIPs and goes last` : `rollout order ${ordered.join(', ')}: no node holds the VIPs`);
       return ordered;
@@ -96,8 +112,9 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       const s = settingsOf(ctx, node);
       const ps = settingsOf(ctx, peer);
       let last: NodeState[] = [];
+      const reused = takeOrderRead(node, peer);
       await settle(`before touching ${node}`, s.gateTimeout, async () => {
-        const [n, p] = await Promise.all([read(ctx, node), read(ctx, peer)]);
+        const [n, p] = reused.shift() ?? (await Promise.all([read(ctx, node), read(ctx, peer)]));
         last = [n, p];
         if (!serving([n, p])) return [];
         const problems = [...servingProblems([n, p], s), ...healthProblems(p, ps, 'peer')];
@@ -113,6 +130,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
     },
 
     async afterBatch(ctx) {
+      orderRead = undefined;
       if (ctx.batch.some((h) => disabled(ctx, h))) return;
       const { node, peer } = pairOf(ctx);
       const s = settingsOf(ctx, node);

@@ -26,6 +26,8 @@ export interface NodeState {
   conntrackdError?: string;
   /** bgp mode only: what the node announces and its route-server sessions. */
   bgp?: BgpState;
+  /** Why the node's addresses could not be listed, when they could not (then `vips` says nothing). */
+  addressesError?: string;
 }
 
 export type ServiceState = 'active' | 'inactive' | 'failed' | 'activating' | 'absent' | string;
@@ -89,6 +91,7 @@ export async function readNode(host: string, conn: Connection, s: PairSettings):
       vrrp: parseStates(states!.stdout),
       check: checkResult(run!, log),
       ...(bgp ? { bgp: parseBgp(bgp.stdout) } : {}),
+      ...(addr!.code !== 0 ? { addressesError: `\`ip -o -4 addr show\` exited ${addr!.code}: ${addr!.stderr.trim()}` } : {}),
       ...(caches ? { caches } : { conntrackdError: `\`conntrackd -s\` exited ${ctd!.code}: ${firstLines(ctd!.stderr || ctd!.stdout, 1) || 'no output'}` }),
     };
   } catch (e) {

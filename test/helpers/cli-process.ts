@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './cli.ts';
+import { CLI_ENV, ROOT } from './cli.ts';
 
 export interface Running {
   child: ChildProcess;
@@ -17,7 +17,7 @@ export interface Running {
 /** ts-play started as a user starts it (bin/ts-play.js, no TTY), left running for signals. */
 export function startTsplay(args: string[], env: NodeJS.ProcessEnv = {}, opts: { ownGroup?: boolean } = {}): Running {
   // ownGroup: a process group of its own, so a test can signal the group as a terminal does.
-  const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup ?? false });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], { cwd: ROOT, env: { ...process.env, ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup ?? false });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c) => (out += c));

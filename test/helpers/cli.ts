@@ -6,6 +6,12 @@ export const ROOT = join(import.meta.dirname, '../..');
 export const LAB_INVENTORY = join(ROOT, 'inventory/lab.yml');
 export const LAB_VAULT_ARGS = ['--vault-password-file', join(ROOT, 'vault/lab-password.txt')];
 
+/**
+ * The environment every test's ts-play runs with: the engine from src/ (TSPLAY_ENGINE=source,
+ * bin/engine.js), the code the tests import, whatever state dist/ is in.
+ */
+export const CLI_ENV = { NO_COLOR: '1', TSPLAY_ENGINE: 'source' };
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -16,7 +22,7 @@ export interface CliResult {
 export async function tsplay(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
   const r = await runProcess([process.execPath, join(ROOT, 'bin/ts-play.js'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    env: { ...process.env, ...CLI_ENV, ...opts.env },
     timeoutMs: opts.timeoutMs ?? 300_000,
   });
   return { code: r.code, stdout: r.stdout, stderr: r.stderr };
@@ -38,7 +44,7 @@ export function recap(stdout: string, host: string): Record<string, number> | un
 export function tsplayLines(args: string[], onLine: (line: string) => void = () => {}, timeoutMs = 900_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), ...args], {
-      cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...process.env, ...CLI_ENV }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';

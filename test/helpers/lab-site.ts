@@ -2,7 +2,7 @@
 // (integration tests only: these drive the shared lab).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { LAB_INVENTORY, labExec, ROOT, type CliResult } from './cli.ts';
+import { CLI_ENV, LAB_INVENTORY, labExec, ROOT, type CliResult } from './cli.ts';
 
 export interface SiteRun {
   child: ChildProcess;
@@ -12,7 +12,7 @@ export interface SiteRun {
 
 export function startSite(args: string[], onLine: (line: string, run: SiteRun) => void = () => {}, env: NodeJS.ProcessEnv = {}): SiteRun {
   const child = spawn(process.execPath, [join(ROOT, 'bin/ts-play.js'), 'playbooks/site.ts', '-i', LAB_INVENTORY, '--limit', 'gateways', ...args], {
-    cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT, env: { ...process.env, ...CLI_ENV, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bandChart, esc, lineChart } from '../../src/drill/report/svg.ts';
+import { bandChart, esc, lineChart, tickLabel } from '../../src/drill/report/svg.ts';
 import { check, compare, margin, silentMasterTakeoverMs, worst } from '../../src/drill/report/targets.ts';
 import { dashboardPanels, legend } from '../../src/drill/report/prometheus.ts';
 import { writeReport } from '../../src/drill/report/write.ts';
@@ -116,4 +116,21 @@ test('drill arguments and playbook checks name what is wrong', (t) => {
   t.throws(() => parseDrillArgs(['p', '-i', 'x', '--repeat', '0']), { message: /--repeat/ });
   t.throws(() => checkBook({ scenarios: [{ name: 'sofft' }] }, 'playbooks/drill.ts'), { message: /unknown scenario "sofft"/ });
   t.throws(() => checkBook({ scenarios: [{ name: 'soft', params: { swiches: 2 } }] }, 'playbooks/drill.ts'), { message: /no parameter "swiches"/ });
+});
+
+test('axis ticks print whole values whole: 100 s and 110 s are not "1" and "11"', (t) => {
+  const texts = (svg: string) => [...svg.matchAll(/<text [^>]*text-anchor="(?:middle|end)"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!);
+  const wide = lineChart([{ name: 'rate', points: [{ x: 100, y: 1000 }, { x: 140, y: 2000 }] }], { title: 'prometheus', xLabel: 's' });
+  const labels = texts(wide);
+  for (const v of ['100', '110', '120', '130', '140', '1000', '2000']) t.true(labels.includes(v), `${v} in ${labels.join(' ')}`);
+  t.false(labels.includes('1') || labels.includes('11') || labels.includes('2'), labels.join(' '));
+  const band = bandChart([{ row: 'vip', from: 100, to: 200, label: 'gw1', color: '#111' }], { title: 'owner' });
+  t.true(texts(band).includes('200'), texts(band).join(' '));
+  const small = texts(lineChart([{ name: 'gap', points: [{ x: 0, y: 0 }, { x: 1.5, y: 0.3 }] }], { title: 'small' }));
+  for (const v of ['0', '0.2', '1', '1.4', '0.1', '0.3']) t.true(small.includes(v), `${v} in ${small.join(' ')}`);
+  t.is(tickLabel(10), '10');
+  t.is(tickLabel(-200), '-200');
+  t.is(tickLabel(12.5), '12.5');
+  t.is(tickLabel(0.25), '0.25');
+  t.is(tickLabel(0.30000000000000004), '0.3');
 });

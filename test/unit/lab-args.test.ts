@@ -6,7 +6,8 @@ test('up with and without --light', (t) => {
   t.deepEqual(parseLabArgs(['up']), { verb: 'up' });
   t.deepEqual(parseLabArgs(['up', '--light', '50']), { verb: 'up', light: 50 });
   t.deepEqual(parseLabArgs(['up', '--light=0']), { verb: 'up', light: 0 });
-  t.throws(() => parseLabArgs(['up', '--light', '101']), { instanceOf: UsageError });
+  t.deepEqual(parseLabArgs(['up', '--light', '500']), { verb: 'up', light: 500 });
+  t.throws(() => parseLabArgs(['up', '--light', '501']), { instanceOf: UsageError });
   t.throws(() => parseLabArgs(['up', '--light', 'x']), { instanceOf: UsageError });
   t.throws(() => parseLabArgs(['up', '--light']), { instanceOf: UsageError });
   t.throws(() => parseLabArgs(['up', '--light', '3', 'extra']), { instanceOf: UsageError });

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {
-  LAB, fabricPeer, findHost, macFor, ifaces, labHosts, lightHost, lightName, mgmtIp, mgmtPeer, nsName,
+  LAB, controlAddrs, fabricPeer, findHost, macFor, ifaces, labHosts, lightHost, lightName, mgmtIp, mgmtPeer, nsName,
 } from '../../src/lab/topology.ts';
 
 test('core hosts have the lead-fixed names and mgmt addresses', (t) => {
@@ -33,14 +33,35 @@ test('light hosts are numbered from node01 with mgmt only', (t) => {
   t.deepEqual(ifaces(lightHost(7)), ['mgmt']);
   t.is(labHosts(3).length, LAB.hosts.length + 3);
   t.throws(() => lightHost(0));
-  t.throws(() => lightHost(101));
+  t.throws(() => lightHost(501));
+});
+
+test('light hosts past node100 get a /24 of their own per hundred, the control side .1 in each', (t) => {
+  t.deepEqual([1, 99, 100, 101, 137, 200, 201, 500].map((i) => [lightName(i), mgmtIp(lightHost(i))]), [
+    ['node01', '198.18.0.101'], ['node99', '198.18.0.199'], ['node100', '198.18.0.200'], ['node101', '198.18.4.101'],
+    ['node137', '198.18.4.137'], ['node200', '198.18.4.200'], ['node201', '198.18.5.101'], ['node500', '198.18.7.200'],
+  ]);
+  t.deepEqual(controlAddrs(), ['198.18.0.1/24', '198.18.4.1/24', '198.18.5.1/24', '198.18.6.1/24', '198.18.7.1/24']);
+  // Every light host shares a /24 with one control address and no other lab segment.
+  const nets = new Set(controlAddrs().map((a) => a.split('.').slice(0, 3).join('.')));
+  const segments = labHosts(0).flatMap((h) => Object.entries(h.addrs).filter(([i]) => i !== 'mgmt').flatMap(([, a]) => a!));
+  const ips = labHosts(LAB.maxLight).filter((h) => h.light).map((h) => mgmtIp(h));
+  t.is(new Set(ips).size, LAB.maxLight);
+  for (const ip of ips) {
+    t.true(nets.has(ip.split('.').slice(0, 3).join('.')), ip);
+    t.false(segments.some((a) => a.startsWith(`${ip.split('.').slice(0, 3).join('.')}.`)), ip);
+    t.false(controlAddrs().some((a) => a.startsWith(`${ip}/`)), ip);
+  }
 });
 
 test('findHost knows core and light names and nothing else', (t) => {
   t.is(findHost('gw2')?.name, 'gw2');
   t.is(findHost('node42')?.name, 'node42');
   t.is(findHost('node100')?.name, 'node100');
-  t.is(findHost('node101'), undefined);
+  t.is(findHost('node101')?.name, 'node101');
+  t.is(findHost('node500')?.name, 'node500');
+  t.is(findHost('node501'), undefined);
+  t.is(findHost('node0100'), undefined);
   t.is(findHost('node7'), undefined);
   t.is(findHost('node007'), undefined);
   t.is(findHost('gw3'), undefined);

@@ -37,7 +37,16 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)).replace(/\.?0+$/, '') || '0';
+/**
+ * A tick or value as a person writes it: at most two decimals, trailing zeros after the point
+ * dropped, and never the zeros of a whole number (100 stays "100").
+ */
+export function tickLabel(n: number): string {
+  const fixed = Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
+  const s = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+  return s === '-0' ? '0' : s;
+}
+const fmt = tickLabel;
 
 function ticks(min: number, max: number, n = 5): number[] {
   if (!(max > min)) return [min];

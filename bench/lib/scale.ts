@@ -1,0 +1,101 @@
+/**
+ * The scale runs (issue 19): the light play's no-change run on 50, 200 and 500 light hosts, each
+ * round next to the SSH floor measured on the same hosts, with what ts-play's own process spent
+ * (CPU, peak memory). ts-play runs with as many forks as hosts, as the floor opens every
+ * connection at once.
+ */
+import { costPerHostChart } from './chart.ts';
+import { median, secs } from './stats.ts';
+import { problem, tsplay } from './tools.ts';
+import { LIGHT_INVENTORY, lightAddresses, lightHosts, lightInventoryCount, sshFloor } from './lab.ts';
+import type { Results, ScaleRound } from './results.ts';
+
+/** ts-play's no-change run within this many times the SSH floor, at every size (issue 19). */
+export const SCALE_TARGET = 1.3;
+
+export async function benchScale(res: Results, sizes: number[], runs: number, log: (m: string) => void): Promise<void> {
+  res.command('ts-play bench/light.ts -i .lab/light.yml -v -f N   (N = 50, 200, 500: one fork per host; no-change runs)');
+  try {
+    for (const n of sizes) {
+      log(`scale: ${n} light hosts`);
+      await lightHosts(n);
+      if (lightInventoryCount() !== n) throw new Error(`.lab/light.yml lists ${lightInventoryCount()} hosts, not ${n}`);
+      const converge = await tsplay('bench/light.ts', LIGHT_INVENTORY, ['-f', String(n)]);
+      if (converge.code !== 0) throw new Error(`converging ${n} light hosts failed (exit ${converge.code}):\n${converge.stdout.slice(-3000)}`);
+      for (let i = 0; i < runs; i++) {
+        const floorS = await sshFloor(lightAddresses(n));
+        const r = await tsplay('bench/light.ts', LIGHT_INVENTORY, ['-f', String(n)]);
+        const bad = problem(r, { hosts: n, noChange: true });
+        if (bad) throw new Error(`scale ${n}: ts-play ${bad}\n${r.stdout.slice(-3000)}${r.stderr.slice(-2000)}`);
+        const trips = [...r.recap.values()].map((h) => h.roundtrips).filter((x): x is number => x !== undefined);
+        const round: ScaleRound = {
+          hosts: n, floorS, tsplayS: r.seconds,
+          ...(r.usage ? { cpuS: r.usage.userCpuS + r.usage.systemCpuS, maxRssMiB: r.usage.maxRssMiB } : {}),
+          ...(trips.length ? { roundtrips: median(trips) } : {}),
+        };
+        res.scale.push(round);
+        log(`  scale / ${n} hosts: floor ${secs(floorS)}, ts-play ${secs(r.seconds)}${round.cpuS !== undefined ? `, ${round.cpuS.toFixed(2)} s CPU, ${round.maxRssMiB!.toFixed(0)} MiB peak` : ''}`);
+      }
+    }
+  } finally {
+    await lightHosts(0);
+  }
+}
+
+interface Row { hosts: number; floor: number; ts: number; cpu?: number; rss?: number; trips?: number; runs: number }
+
+function rows(scale: ScaleRound[]): Row[] {
+  const sizes = [...new Set(scale.map((r) => r.hosts))].sort((a, b) => a - b);
+  return sizes.map((hosts) => {
+    const of = scale.filter((r) => r.hosts === hosts);
+    const m = (xs: Array<number | undefined>) => {
+      const v = xs.filter((x): x is number => x !== undefined);
+      return v.length ? median(v) : undefined;
+    };
+    const cpu = m(of.map((r) => r.cpuS));
+    const rss = m(of.map((r) => r.maxRssMiB));
+    const trips = m(of.map((r) => r.roundtrips));
+    return {
+      hosts, runs: of.length, floor: median(of.map((r) => r.floorS)), ts: median(of.map((r) => r.tsplayS)),
+      ...(cpu !== undefined ? { cpu } : {}), ...(rss !== undefined ? { rss } : {}), ...(trips !== undefined ? { trips } : {}),
+    };
+  });
+}
+
+const ms = (s: number, n: number) => `${((s / n) * 1000).toFixed(1)} ms`;
+
+/** The scale section of docs/benchmarks.md: one row per size, then how the cost per host grows. */
+export function scaleSection(scale: ScaleRound[]): string[] {
+  const rs = rows(scale);
+  if (rs.length === 0) return ['(not run: `npm run bench -- --only scale`)'];
+  const out = [
+    '| light hosts | runs | SSH floor | ts-play | ts-play ÷ floor | wall time per host (ts-play / floor) | ts-play CPU | CPU per host | ts-play peak memory | round trips/host |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rs) {
+    out.push(`| ${r.hosts} | ${r.runs} | ${secs(r.floor)} | ${secs(r.ts)} | ${(r.ts / r.floor).toFixed(2)}x | ${ms(r.ts, r.hosts)} / ${ms(r.floor, r.hosts)} | ${r.cpu !== undefined ? secs(r.cpu) : '-'} | ${r.cpu !== undefined ? ms(r.cpu, r.hosts) : '-'} | ${r.rss !== undefined ? `${r.rss.toFixed(0)} MiB` : '-'} | ${r.trips ?? '-'} |`);
+  }
+  const [a, b] = [rs[0]!, rs.at(-1)!];
+  if (rs.length > 1) {
+    const span = b.hosts - a.hosts;
+    const grow = (x: number, y: number) => `${(((y - x) / span) * 1000).toFixed(1)} ms`;
+    out.push('', `From ${a.hosts} to ${b.hosts} hosts each further host cost ts-play ${grow(a.ts, b.ts)} of wall time (the floor ${grow(a.floor, b.floor)})` +
+      `${a.cpu !== undefined && b.cpu !== undefined ? `, ${grow(a.cpu, b.cpu)} of CPU` : ''}` +
+      `${a.rss !== undefined && b.rss !== undefined ? ` and ${(((b.rss - a.rss) / span) * 1024).toFixed(0)} KiB of peak memory` : ''}.`);
+  }
+  out.push('', '![wall time per host against host count](benchmarks-scale.svg)');
+  return out;
+}
+
+export function scaleTargets(scale: ScaleRound[]): string[] {
+  return rows(scale).map((r) => {
+    const x = r.ts / r.floor;
+    return `- No-change run on ${r.hosts} light hosts, ts-play within ${SCALE_TARGET}x of the SSH floor measured in the same round: ${x <= SCALE_TARGET ? 'MET' : 'MISSED'} (${x.toFixed(2)}x: floor ${secs(r.floor)}, ts-play ${secs(r.ts)}).`;
+  });
+}
+
+/** The chart of the scale section (docs/benchmarks-scale.svg). */
+export function scaleChart(scale: ScaleRound[]): string | undefined {
+  const rs = rows(scale);
+  return rs.length ? costPerHostChart(rs.map((r) => ({ hosts: r.hosts, tsplayS: r.ts, floorS: r.floor, ...(r.cpu !== undefined ? { cpuS: r.cpu } : {}) }))) : undefined;
+}

@@ -1,0 +1,90 @@
+// Issue 19: the order hook reads each node once in full, and the first before-gate judges that
+// reading instead of reading both nodes again; the runner gathers facts beside the gates.
+import test from 'ava';
+import { join } from 'node:path';
+import type { FakeConnection } from '../../../src/connection/fake.ts';
+import { Runner } from '../../../src/engine/runner.ts';
+import { planFromOptions } from '../../../src/session/plan.ts';
+import { SimPair } from '../../helpers/sim-pair.ts';
+import { ADDR_BACKUP, ADDR_HOLDER } from './recorded.ts';
+import { healthyPair, node, setup } from './fake-pair.ts';
+
+const ROOT = join(import.meta.dirname, '../../..');
+
+test('order then the first before-gate: one round trip per node for both', async (t) => {
+  const pair = healthyPair();
+  const { gates, ctx, logs } = setup(pair, { batch: ['gw2'] });
+  t.deepEqual(await gates.order(['gw1', 'gw2'], ctx), ['gw2', 'gw1']);
+  await gates.beforeBatch(ctx);
+  t.regex(logs.at(-1)!, /gw2: gw1 is ready to take over, gw1 holds the VIPs, conntrack sync current/);
+  t.deepEqual([pair.gw1.roundTrips, pair.gw2.roundTrips], [1, 1]);
+  // The next before-gate comes after a batch ran: it reads the pair afresh.
+  await gates.beforeBatch({ ...ctx, batch: ['gw1'], index: 1 });
+  t.deepEqual([pair.gw1.roundTrips, pair.gw2.roundTrips], [2, 2]);
+});
+
+test('an order reading older than a few seconds, or one an after-gate came after, is read again', async (t) => {
+  const pair = healthyPair();
+  const { gates, ctx, clock } = setup(pair, { batch: ['gw2'] });
+  await gates.order(['gw1', 'gw2'], ctx);
+  clock.t += 3001;
+  await gates.beforeBatch(ctx);
+  t.deepEqual([pair.gw1.roundTrips, pair.gw2.roundTrips], [2, 2]);
+  const again = healthyPair();
+  const s2 = setup(again, { batch: ['gw2'] });
+  await s2.gates.order(['gw1', 'gw2'], s2.ctx);
+  await s2.gates.afterBatch({ ...s2.ctx, changed: [] });
+  await s2.gates.beforeBatch(s2.ctx);
+  t.deepEqual([again.gw1.roundTrips, again.gw2.roundTrips], [2, 2]);
+});
+
+test('a problem in the order reading is not final: the before-gate reads again until it clears', async (t) => {
+  let reads = 0;
+  const pair = {
+    gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }),
+    gw2: node('gw2', { addr: ADDR_BACKUP, group: () => (++reads < 2 ? 'FAULT' : 'BACKUP') }),
+  };
+  const { gates, ctx, clock } = setup(pair, { batch: ['gw2'] });
+  await gates.order(['gw1', 'gw2'], ctx);
+  await gates.beforeBatch(ctx);
+  t.is(clock.t, 1000, 'one wait, then the fresh reading passed');
+  t.deepEqual([pair.gw1.roundTrips, pair.gw2.roundTrips], [2, 2]);
+});
+
+test('order: a node whose addresses cannot be listed stops the rollout, naming the command', async (t) => {
+  const gw1 = node('gw1', { addr: ADDR_HOLDER, addrFails: 'Cannot open netlink socket' });
+  const { gates, ctx } = setup({ gw1, gw2: node('gw2', { addr: ADDR_BACKUP }) });
+  await t.throwsAsync(gates.order(['gw1', 'gw2'], ctx), { message: /cannot read the VIPs on gw1: `ip -o -4 addr show` exited 1: Cannot open netlink socket/ });
+});
+
+async function noChangeRun(lockFirst: boolean) {
+  const sim = new SimPair();
+  const { plans } = await planFromOptions({ playbook: join(ROOT, 'test/fixtures/playbooks/pair-gates.ts'), inventories: [join(ROOT, 'inventory/lab.yml')], limit: 'gateways', extraVars: [] });
+  const conns: Record<string, FakeConnection> = {};
+  const runner = new Runner({
+    check: false, forks: 5, sink: { emit: () => undefined },
+    connect: async (h) => (conns[h] = (await sim.connect(h)) as FakeConnection),
+    // As the CLI's run lock does: every host's connection opened before the first play.
+    ...(lockFirst ? { beforeRun: async (hosts: string[], connect: (h: string) => Promise<unknown>) => void (await Promise.all(hosts.map(connect))) } : {}),
+  });
+  const summary = await runner.run(plans);
+  return { summary, conns };
+}
+
+test('a no-change run through the runner: order, facts and the second gate, one round trip each per gateway', async (t) => {
+  const { summary, conns } = await noChangeRun(false);
+  t.is(summary.stopped, undefined, summary.stopped);
+  // gw2 (no VIPs) first: order 1, facts 1, the before-gate before gw1 1; the first before-gate reused the order's reading.
+  t.deepEqual([summary.stats.gw1!.roundTrips, summary.stats.gw2!.roundTrips], [3, 3]);
+  const facts = (c: FakeConnection) => c.calls.findIndex((x) => x.argv[0] === 'test');
+  // Without open connections, gw1's facts wait for its own batch: after the gate before it.
+  t.true(facts(conns.gw1!) > 1, conns.gw1!.calls.map((c) => c.argv[0]).join(' '));
+});
+
+test('with the connections open before the play, every host\'s facts are gathered at once, beside the gates', async (t) => {
+  const { summary, conns } = await noChangeRun(true);
+  t.is(summary.stopped, undefined, summary.stopped);
+  t.deepEqual([summary.stats.gw1!.roundTrips, summary.stats.gw2!.roundTrips], [3, 3]);
+  // gw1 goes last, yet its facts are its very first command, sent before the order hook's read.
+  t.is(conns.gw1!.calls[0]!.argv[0], 'test');
+});
