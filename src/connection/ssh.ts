@@ -93,26 +93,10 @@ export class SshConnection implements Connection {
       return result;
     } catch (e) {
       if (e instanceof UnreachableError) throw e;
-      throw new UnreachableError(this.host, this.explain((e as Error).message));
+      throw new UnreachableError(this.host, explainSshError((e as Error).message, this.answered));
     } finally {
       if (onClose) connection?.removeListener('close', onClose);
     }
-  }
-
-  /**
-   * ssh2's "Keepalive timeout" says only that 5 keepalives in a row went unanswered. Before any
-   * command has answered, the login itself succeeded and the host stopped answering while it
-   * set the session up: sshd opens the PAM session there, and on systemd hosts pam_systemd waits
-   * for systemd-logind and the user's service manager (user@UID.service), which a stuck stop of
-   * that service holds for up to its stop timeout.
-   */
-  private explain(message: string): string {
-    if (!/keepalive timeout/i.test(message)) return message;
-    const silence = `no answer for ${(KEEPALIVE_MS * KEEPALIVE_COUNT) / 1000} s`;
-    if (this.answered === 0) {
-      return `logged in, but the session never started (${silence} after authentication): the host's session setup is stuck; on systemd hosts see \`journalctl -u systemd-logind -u 'user@*'\` there`;
-    }
-    return `the connection went silent (${silence}, keepalive every ${KEEPALIVE_MS / 1000} s): the host or the path to it stopped answering`;
   }
 
   async close(): Promise<void> {
@@ -123,4 +107,20 @@ export class SshConnection implements Connection {
       this.release();
     }
   }
+}
+
+/**
+ * ssh2's "Keepalive timeout" says only that 5 keepalives in a row went unanswered. Before any
+ * command has answered, the login itself succeeded and the host stopped answering while it set
+ * the session up: sshd opens the PAM session there, and on systemd hosts pam_systemd waits for
+ * systemd-logind and the user's service manager (user@UID.service), which a stuck stop of that
+ * service holds for up to its stop timeout. Other messages pass through unchanged.
+ */
+export function explainSshError(message: string, answeredBefore: number): string {
+  if (!/keepalive timeout/i.test(message)) return message;
+  const silence = `no answer for ${(KEEPALIVE_MS * KEEPALIVE_COUNT) / 1000} s`;
+  if (answeredBefore === 0) {
+    return `logged in, but the session never started (${silence} after authentication): the host's session setup is stuck; on systemd hosts see \`journalctl -u systemd-logind -u 'user@*'\` there`;
+  }
+  return `the connection went silent (${silence}, keepalive every ${KEEPALIVE_MS / 1000} s): the host or the path to it stopped answering`;
 }
