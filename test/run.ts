@@ -1,8 +1,13 @@
 /**
  * `npm test`: type check, unit tests, then the integration tests against the lab, which this
  * script brings up first and takes down at the end whatever happened. The integration files run
- * one at a time: they share the lab's five hosts. The last line is the plain
- * "N passed, N failed" summary.
+ * one at a time: they share the lab's hosts. The last line is the plain "N passed, N failed"
+ * summary.
+ *
+ * `npm run test:acceptance` (`acceptance`): the chaos and safety files of test/acceptance/, which
+ * kill ts-play mid-rollout, reboot gateways under traffic and hold traffic through takeovers. They
+ * need minutes each, so they are their own suite: `npm test` stays under 30 minutes on a 2-core
+ * machine, and CI runs both (.ci/run).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -34,8 +39,15 @@ function run(cmd: string, args: string[], tap = false): Promise<{ code: number; 
 }
 
 const args = process.argv.slice(2);
-const only = args[0]; // "unit" or "integration", or both when absent
+/** "unit", "integration" or "acceptance"; unit and integration when absent. */
+const only = args[0];
+if (only !== undefined && !['unit', 'integration', 'acceptance'].includes(only)) {
+  console.log(`test/run.ts: unknown suite "${only}" (unit, integration or acceptance)`);
+  process.exit(1);
+}
 const total: Tally = { passed: 0, failed: 0 };
+const timings: string[] = [];
+const dir = only === 'acceptance' ? 'test/acceptance' : 'test/integration';
 let failed = false;
 
 function add(r: { code: number; tally: Tally }): void {
@@ -54,7 +66,7 @@ if (setup.code !== 0) {
   process.exit(1);
 }
 
-if (only !== 'integration') {
+if (only === undefined || only === 'unit') {
   const tsc = await run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
   if (tsc.code !== 0) {
     console.log('type check failed');
@@ -72,14 +84,21 @@ if (only !== 'unit' && !failed) {
       // The ARP-mode files first (the lab's default pair); bgp.test.ts turns the pair into a
       // bgp-mode pair and back to bare hosts; lab.test.ts takes the lab down and up again: it
       // runs after every file that needs the hosts.
-      const files = readdirSync(join(root, 'test/integration')).filter((f) => f.endsWith('.test.ts')).sort();
+      const files = readdirSync(join(root, dir)).filter((f) => f.endsWith('.test.ts')).sort();
       const last = ['bgp.test.ts', 'lab.test.ts'];
       const ordered = [...files.filter((f) => !last.includes(f)), ...last.filter((f) => files.includes(f))];
-      for (const f of ordered) add(await run('npx', ['ava', '--tap', '--serial', `test/integration/${f}`], true));
+      for (const f of ordered) {
+        const started = Date.now();
+        const r = await run('npx', ['ava', '--tap', '--serial', `${dir}/${f}`], true);
+        add(r);
+        // Where the suite's time goes, so a file that grows is seen before the suite outgrows its budget.
+        timings.push(`${f} ${((Date.now() - started) / 1000).toFixed(0)} s${r.code === 0 ? '' : ' (failed)'}`);
+      }
     } finally {
       if (!keepLab) await run('node', [bin, 'lab', 'down']);
     }
   }
 }
+if (timings.length > 0) console.log(`\n# ${dir} time per file: ${timings.join(', ')}`);
 console.log(`\n${total.passed} passed, ${total.failed} failed`);
 process.exit(failed || total.failed > 0 ? 1 : 0);

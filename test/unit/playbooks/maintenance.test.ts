@@ -1,6 +1,6 @@
 // playbooks/maintenance.ts end to end on a simulated pair (test/helpers/sim-pair.ts): the real
 // playbook, role, modules, gates and stop report, with FakeConnections standing in for SSH.
-// The lab test (test/integration/maintenance.test.ts) runs the same window with traffic.
+// The lab test (test/acceptance/maintenance.test.ts) runs the same window with traffic.
 import test from 'ava';
 import { join } from 'node:path';
 import { Runner } from '../../../src/engine/runner.ts';
