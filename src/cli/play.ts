@@ -38,7 +38,9 @@ function listing(args: PlayArgs, plans: PlayPlan[]): string {
 /**
  * Ctrl-C once: nothing new starts, the running tasks finish, the recap and --json are written,
  * exit 130. Twice: --json is written as it stands and ts-play exits at once; the hosts end what
- * it had running there as its sessions close (src/connection/session-bound.ts).
+ * it had running there as its sessions close (src/connection/session-bound.ts). SIGTERM counts as
+ * a Ctrl-C: it is what a CI timeout, `timeout(1)` or a service manager sends, and dying on it
+ * would leave the run lock to block the next run until it expires.
  */
 function interrupts(abort: AbortController, json: JsonSink | undefined): () => void {
   let presses = 0;
@@ -54,7 +56,11 @@ function interrupts(abort: AbortController, json: JsonSink | undefined): () => v
     process.exit(EXIT_INTERRUPTED);
   };
   process.on('SIGINT', onSignal);
-  return () => process.off('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }
 
 /**

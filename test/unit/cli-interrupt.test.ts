@@ -41,6 +41,19 @@ test('first Ctrl-C: the running step finishes, nothing new starts, recap and --j
   t.false(existsSync(join(dir, 'run.lock')), 'the run lock is released');
 });
 
+test('SIGTERM (a CI timeout, timeout(1)) stops like a first Ctrl-C: the step finishes, recap, lock released, exit 130', async (t) => {
+  const inv = localInventory(['h1'], { step_sleep: 3 });
+  const run = startTsplay([BOOK, '-i', inv.inventory]);
+  const dir = inv.hostDir('h1');
+  while (!existsSync(join(dir, 'step1.pid'))) await sleep(50);
+  run.child.kill('SIGTERM');
+  t.is(await run.done, 130, run.stderr());
+  t.true(existsSync(join(dir, 'step1.done')), 'the running step was let finish');
+  t.false(existsSync(join(dir, 'step2.pid')), 'no new step started');
+  t.regex(run.stdout(), /PLAY RECAP \(interrupted\)/);
+  t.false(existsSync(join(dir, 'run.lock')), 'the run lock is released');
+});
+
 test('second Ctrl-C: exit 130 at once, --json written, and the running command on the host is ended', async (t) => {
   const inv = localInventory(['h1'], { step_sleep: 300 });
   const json = join(inv.dir, 'run.json');
