@@ -13,6 +13,7 @@ import { addToLabRepo, buildMaintProbe, MAINT_PROBE, removeFromLabRepo } from '.
 import { parseConntrackdStats } from '../../src/facts/conntrackd.ts';
 import { LAB_INVENTORY, labExec, recap, tsplayLines, type CliResult } from '../helpers/cli.ts';
 import { Traffic, type TrafficResult } from '../helpers/traffic.ts';
+import { site } from '../helpers/pair.ts';
 
 const GATEWAYS = ['gw1', 'gw2'];
 const VIPS = ['198.18.1.1/24', '198.19.0.1/24'];
@@ -50,13 +51,8 @@ async function offerUpgrade(): Promise<void> {
   }
 }
 
-/** The pair as site.ts leaves it; retried once, as another test may be moving things. */
-async function converge(): Promise<CliResult> {
-  const site = () => tsplayLines(['playbooks/site.ts', '-i', LAB_INVENTORY, '--limit', 'gateways']);
-  let r = await site();
-  if (r.code !== 0) r = await site();
-  return r;
-}
+/** The pair as site.ts leaves it (the suite owns the lab: a failed converge is a failure, never retried). */
+const converge = (): Promise<CliResult> => site([]);
 
 /** conntrack sync current: the backup's external cache mirrors the master's internal one (the gates' margin). */
 async function syncCurrent(master: string, backup: string): Promise<string | undefined> {
