@@ -51,8 +51,6 @@ test("Linode's route servers come from the data-centre id unless listed", (t) =>
 test('keepalived demotes on stop, FRR re-announces from the VRRP state on start, the backup announces too', (t) => {
   const f = built(GW1);
   t.regex(f.files.get('/etc/frr/frr.conf')!.content, /^ no bgp network import-check$/m);
-  // A helping route server would keep a dead node's route for the restart time (lab drill, BIRD).
-  t.regex(f.files.get('/etc/frr/frr.conf')!.content, /^ bgp graceful-restart-disable$/m);
   const dropin = f.files.get('/etc/systemd/system/keepalived.service.d/20-bgp.conf')!.content;
   t.regex(dropin, /^ExecStop=-\/usr\/local\/sbin\/ha-bgp secondary "keepalived stopping"$/m);
   t.regex(dropin, /^ExecStopPost=-\/usr\/local\/sbin\/ha-bgp secondary "keepalived stopped"$/m);
