@@ -21,9 +21,13 @@ function tsplayExec(c: Case): Promise<RunResult> {
   return timed(process.execPath, [join(ROOT, 'bin/ts-play.js'), 'exec', c.pattern, '-i', c.inventory, '-f', String(Math.max(c.hosts, 10)), '--', 'true'], TSPLAY_ENV);
 }
 
-/** Stock ad-hoc Ansible with the lab's key and known_hosts, forks enough for every host at once. */
+/**
+ * Stock ad-hoc Ansible with the lab's key and known_hosts, forks enough for every host at once. The key
+ * goes in as an extra variable: the lab inventory's own relative key path (resolved by ts-play from
+ * the inventory's folder) beats `--private-key` in Ansible and resolves from the working directory.
+ */
 function ansibleAdhoc(c: Case): Promise<RunResult> {
-  return timed('ansible', [c.pattern, '-i', c.inventory, '-m', 'command', '-a', 'true', '-f', String(Math.max(c.hosts, 5)), '--private-key', LAB_KEY], {
+  return timed('ansible', [c.pattern, '-i', c.inventory, '-m', 'command', '-a', 'true', '-f', String(Math.max(c.hosts, 5)), '-e', `ansible_ssh_private_key_file=${LAB_KEY}`], {
     ANSIBLE_CONFIG: '',
     ANSIBLE_SSH_ARGS: `-o UserKnownHostsFile=${LAB_KNOWN_HOSTS} -o StrictHostKeyChecking=yes`,
     ANSIBLE_PYTHON_INTERPRETER: 'auto_silent',
