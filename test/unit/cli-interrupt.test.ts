@@ -23,36 +23,26 @@ test('a run without interrupt: exit 0, every step done, the lock gone afterwards
   t.false(existsSync(join(inv.hostDir('h1'), 'run.lock')), 'the run lock is released');
 });
 
-test('first Ctrl-C: the running step finishes, nothing new starts, recap and --json, exit 130', async (t) => {
-  const inv = localInventory(['h1'], { step_sleep: 3 });
-  const json = join(inv.dir, 'run.json');
-  const run = startTsplay([BOOK, '-i', inv.inventory, '--json', json]);
-  const dir = inv.hostDir('h1');
-  while (!existsSync(join(dir, 'step1.pid'))) await sleep(50);
-  run.child.kill('SIGINT');
-  t.is(await run.done, 130, run.stderr());
-  t.true(existsSync(join(dir, 'step1.done')), 'the running step was let finish');
-  t.false(existsSync(join(dir, 'step2.pid')), 'no new step started');
-  t.regex(run.stderr(), /interrupted: starting nothing new, letting the running tasks finish \(Ctrl-C again to abort at once\)/);
-  t.regex(run.stdout(), /PLAY RECAP \(interrupted\)\nh1 : ok=0 changed=1 unreachable=0 failed=0 skipped=0/);
-  const doc = JSON.parse(readFileSync(json, 'utf8'));
-  t.is(doc.exitCode, 130);
-  t.deepEqual(doc.recap.h1.changed, 1);
-  t.false(existsSync(join(dir, 'run.lock')), 'the run lock is released');
-});
-
-test('SIGTERM (a CI timeout, timeout(1)) stops like a first Ctrl-C: the step finishes, recap, lock released, exit 130', async (t) => {
-  const inv = localInventory(['h1'], { step_sleep: 3 });
-  const run = startTsplay([BOOK, '-i', inv.inventory]);
-  const dir = inv.hostDir('h1');
-  while (!existsSync(join(dir, 'step1.pid'))) await sleep(50);
-  run.child.kill('SIGTERM');
-  t.is(await run.done, 130, run.stderr());
-  t.true(existsSync(join(dir, 'step1.done')), 'the running step was let finish');
-  t.false(existsSync(join(dir, 'step2.pid')), 'no new step started');
-  t.regex(run.stdout(), /PLAY RECAP \(interrupted\)/);
-  t.false(existsSync(join(dir, 'run.lock')), 'the run lock is released');
-});
+// SIGTERM (a CI timeout, timeout(1), a service manager) must stop a run exactly as a first Ctrl-C does.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`first ${signal}: the running step finishes, nothing new starts, recap and --json, lock released, exit 130`, async (t) => {
+    const inv = localInventory(['h1'], { step_sleep: 3 });
+    const json = join(inv.dir, 'run.json');
+    const run = startTsplay([BOOK, '-i', inv.inventory, '--json', json]);
+    const dir = inv.hostDir('h1');
+    while (!existsSync(join(dir, 'step1.pid'))) await sleep(50);
+    run.child.kill(signal);
+    t.is(await run.done, 130, run.stderr());
+    t.true(existsSync(join(dir, 'step1.done')), 'the running step was let finish');
+    t.false(existsSync(join(dir, 'step2.pid')), 'no new step started');
+    t.regex(run.stderr(), /interrupted: starting nothing new, letting the running tasks finish \(Ctrl-C again to abort at once\)/);
+    t.regex(run.stdout(), /PLAY RECAP \(interrupted\)\nh1 : ok=0 changed=1 unreachable=0 failed=0 skipped=0/);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    t.is(doc.exitCode, 130);
+    t.deepEqual(doc.recap.h1.changed, 1);
+    t.false(existsSync(join(dir, 'run.lock')), 'the run lock is released');
+  });
+}
 
 test('second Ctrl-C: exit 130 at once, --json written, and the running command on the host is ended', async (t) => {
   const inv = localInventory(['h1'], { step_sleep: 300 });
