@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labUp } from '../../src/lab/cli.ts';
-import { LAB_INVENTORY, labExec, recap, tsplay } from '../helpers/cli.ts';
+import { LAB_INVENTORY, labExec, recap, SKIP_AUDIT, tsplay } from '../helpers/cli.ts';
 import { Traffic, type TrafficResult } from '../helpers/traffic.ts';
 import { GATEWAYS, holders, leftovers, startSite, tail } from '../helpers/lab-site.ts';
 
@@ -57,13 +57,12 @@ const POINTS: KillPoint[] = [
 let expected: Record<string, { before: string; after: string }>;
 
 /**
- * The runs of one kill point. The lynis audits (2.5 min a gateway on this 2-core lab, redone after
- * every change to a path they watch) run only where the point is the audit: there the killed run
- * and its re-run include them, which proves an interrupted audit is redone, never a failure.
+ * The runs of one kill point. The lynis audits (SKIP_AUDIT) run only where the point is the audit:
+ * there the killed run and its re-run include them, which proves an interrupted audit is redone.
  */
 const runsFor = (point: KillPoint) => (args: string[], onLine?: Parameters<typeof startSite>[1], env?: NodeJS.ProcessEnv) =>
-  startSite(point.audit ? args : [...args, '--skip-tags', 'lynis'], onLine, env);
-const noAudit = (args: string[]) => startSite([...args, '--skip-tags', 'lynis']);
+  startSite(point.audit ? args : [...args, ...SKIP_AUDIT], onLine, env);
+const noAudit = (args: string[]) => startSite([...args, ...SKIP_AUDIT]);
 
 test.before(async () => {
   await labUp();

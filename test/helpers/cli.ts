@@ -4,6 +4,13 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const LAB_INVENTORY = join(ROOT, 'inventory/lab.yml');
+/**
+ * Leaves the lynis audits out of a lab run. An audit takes about 2.5 min a gateway on a 2-core
+ * machine and is redone after any change to a path it watches, so every changing run of a test
+ * would pay it twice; only the tests about the audit keep it (site.test from bare gateways,
+ * crash-safety's audit kill point).
+ */
+export const SKIP_AUDIT = ['--skip-tags', 'lynis'];
 export const LAB_VAULT_ARGS = ['--vault-password-file', join(ROOT, 'vault/lab-password.txt')];
 
 /**

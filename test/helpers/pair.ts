@@ -1,17 +1,16 @@
 // The lab's gateway pair as the rollout tests drive it: site.ts through the CLI, and who holds
 // the VIPs. The suite owns the lab while it runs (test/run.ts holds it), so nothing here retries:
 // a run that fails is a failure to explain, not to hide.
-import { LAB_INVENTORY, labExec, tsplayLines, type CliResult } from './cli.ts';
+import { LAB_INVENTORY, labExec, SKIP_AUDIT, tsplayLines, type CliResult } from './cli.ts';
 
 export const VIPS = ['198.18.1.1/24', '198.19.0.1/24'];
 
 /**
  * site.ts on the gateways through the CLI, with each output line handed to `onLine` as it comes.
- * The lynis audits are left out: a change to a path they watch re-audits each gateway (2.5 min on
- * this 2-core lab) and none of these tests is about the audit (site.test and crash-safety are).
+ * Without the lynis audits (SKIP_AUDIT): none of these tests is about them.
  */
 export function site(args: string[], onLine: (line: string) => void = () => {}, inventory = LAB_INVENTORY): Promise<CliResult> {
-  return tsplayLines(['playbooks/site.ts', '-i', inventory, '--limit', 'gateways', '--skip-tags', 'lynis', ...args], onLine);
+  return tsplayLines(['playbooks/site.ts', '-i', inventory, '--limit', 'gateways', ...SKIP_AUDIT, ...args], onLine);
 }
 
 /** The gateways that hold every VIP right now. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labUp } from '../../src/lab/cli.ts';
 import { PATHS } from '../../src/observability/generate.ts';
-import { LAB_INVENTORY, labExec, recap, ROOT, tsplay } from '../helpers/cli.ts';
+import { LAB_INVENTORY, labExec, recap, ROOT, SKIP_AUDIT, tsplay } from '../helpers/cli.ts';
 
 const PROM = 'http://198.18.0.41:9090';
 const AM = 'http://198.18.0.41:9093';
@@ -63,8 +63,8 @@ test.before(async () => {
 });
 
 test.serial('gateways converged by site.ts, then the monitoring role applies and re-applies with no change', async (t) => {
-  // Without the lynis audits (2.5 min a gateway here): site.test runs them; this test is about metrics.
-  const site = await play('playbooks/site.ts', '--skip-tags', 'lynis');
+  // Without the lynis audits (SKIP_AUDIT): this test is about metrics.
+  const site = await play('playbooks/site.ts', ...SKIP_AUDIT);
   t.is(site.code, 0, site.stdout + site.stderr);
   const first = await play('playbooks/monitoring.ts');
   t.is(first.code, 0, first.stdout + first.stderr);

@@ -7,12 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labUp } from '../../src/lab/cli.ts';
 import { KEY_FILE, KNOWN_HOSTS } from '../../src/lab/paths.ts';
-import { LAB_INVENTORY, labExec, recap, tsplay } from '../helpers/cli.ts';
+import { LAB_INVENTORY, labExec, recap, SKIP_AUDIT, tsplay } from '../helpers/cli.ts';
 
 const BOOK = 'playbooks/security.ts';
-// Without the lynis audits: each ruleset or sshd change here would re-audit the gateway (2.5 min
-// on this 2-core lab); site.test runs the audit from bare gateways.
-const play = (...args: string[]) => tsplay([BOOK, '-i', LAB_INVENTORY, '--skip-tags', 'lynis', ...args], { timeoutMs: 600_000 });
+// Without the lynis audits (SKIP_AUDIT): site.test runs them.
+const play = (...args: string[]) => tsplay([BOOK, '-i', LAB_INVENTORY, ...SKIP_AUDIT, ...args], { timeoutMs: 600_000 });
 
 async function counter(host: string, name: string): Promise<number> {
   const r = await labExec(host, ['nft', 'list', 'counter', 'inet', 'natgw', name]);
