@@ -48,7 +48,10 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
   const reuseMs = opts.reuseOrderReadMs ?? 3000;
   // The order hook reads every node in full (one round trip each, as it did for the VIPs alone)
   // and leaves the reading here for the first before-gate, which would read the same again.
-  let orderRead: { at: number; states: Map<string, NodeState> } | undefined;
+  // Keyed by the connection it came through: one playbook's gates serve every run that loads
+  // it in a process, and a reading is only this run's if the gate would ask the same session
+  // (a reconnect in between, after a reboot, is a reason to read again anyway).
+  let orderRead = new WeakMap<Connection, { at: number; state: NodeState }>();
   const settingsOf = (ctx: HookContext, host: string): PairSettings => {
     try {
       return pairSettings(host, ctx.vars(host), opts.defaults);
@@ -58,21 +61,30 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
     }
   };
 
-  async function read(ctx: HookContext, host: string): Promise<NodeState> {
+  async function readThrough(ctx: HookContext, host: string): Promise<{ state: NodeState; conn?: Connection }> {
     const s = settingsOf(ctx, host);
     const conn = await connectTo(ctx, host);
     if (conn instanceof UnreachableError) {
-      return { host, reachable: false, unreachableReason: conn.reason, vips: [], keepalived: 'unknown', conntrackd: 'unknown', vrrp: {}, check: { status: 'failing', detail: 'unreachable' } };
+      return { state: { host, reachable: false, unreachableReason: conn.reason, vips: [], keepalived: 'unknown', conntrackd: 'unknown', vrrp: {}, check: { status: 'failing', detail: 'unreachable' } } };
     }
-    return readNode(host, conn, s);
+    return { state: await readNode(host, conn, s), conn };
+  }
+  const read = async (ctx: HookContext, host: string) => (await readThrough(ctx, host)).state;
+
+  /** The sessions the gates would read node and peer through now (none for an unreachable one). */
+  async function sessions(ctx: HookContext, hosts: string[]): Promise<Connection[]> {
+    const conns = await Promise.all(hosts.map((h) => connectTo(ctx, h)));
+    return conns.filter((c): c is Connection => !(c instanceof UnreachableError));
   }
 
   /** The order hook's reading of node and peer, once, while it is fresh: the first gate's first look. */
-  function takeOrderRead(node: string, peer: string): Array<[NodeState, NodeState]> {
-    const r = orderRead;
-    orderRead = undefined;
-    const [n, p] = [r?.states.get(node), r?.states.get(peer)];
-    return r && n && p && clock.now() - r.at <= reuseMs ? [[n, p]] : [];
+  async function takeOrderRead(ctx: HookContext, node: string, peer: string): Promise<Array<[NodeState, NodeState]>> {
+    const conns = await sessions(ctx, [node, peer]);
+    const got = conns.map((c) => orderRead.get(c));
+    for (const c of conns) orderRead.delete(c);
+    const [n, p] = got;
+    const fresh = conns.length === 2 && n && p && n.state.host === node && p.state.host === peer && clock.now() - Math.min(n.at, p.at) <= reuseMs;
+    return fresh ? [[n.state, p.state]] : [];
   }
 
   /** The node of this batch and its peer; the gates are for a pair rolled out one node at a time. */
@@ -92,14 +104,15 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
 
   return {
     async order(hosts, ctx) {
-      orderRead = undefined;
       if (hosts.some((h) => disabled(ctx, h))) return hosts;
-      const states = await Promise.all(hosts.map((h) => read(ctx, h)));
+      const reads = await Promise.all(hosts.map((h) => readThrough(ctx, h)));
+      const states = reads.map((r) => r.state);
       for (const n of states) {
         if (!n.reachable) throw new GateError(`cannot read the VIPs on ${n.host}: unreachable (${n.unreachableReason})`);
         if (n.addressesError) throw new GateError(`cannot read the VIPs on ${n.host}: ${n.addressesError}`);
       }
-      orderRead = { at: clock.now(), states: new Map(states.map((n) => [n.host, n])) };
+      const at = clock.now();
+      for (const r of reads) if (r.conn) orderRead.set(r.conn, { at, state: r.state });
       const holders = new Set(states.filter((n) => n.vips.length > 0).map((n) => n.host));
       const ordered = [...hosts.filter((h) => !holders.has(h)), ...hosts.filter((h) => holders.has(h))];
       ctx.log(holders.size ? `rollout order ${ordered.join(', ')}: ${[...holders].join(', ')} holds the VIPs and goes last` : `rollout order ${ordered.join(', ')}: no node holds the VIPs`);
@@ -112,7 +125,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       const s = settingsOf(ctx, node);
       const ps = settingsOf(ctx, peer);
       let last: NodeState[] = [];
-      const reused = takeOrderRead(node, peer);
+      const reused = await takeOrderRead(ctx, node, peer);
       await settle(`before touching ${node}`, s.gateTimeout, async () => {
         const [n, p] = reused.shift() ?? (await Promise.all([read(ctx, node), read(ctx, peer)]));
         last = [n, p];
@@ -130,9 +143,10 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
     },
 
     async afterBatch(ctx) {
-      orderRead = undefined;
       if (ctx.batch.some((h) => disabled(ctx, h))) return;
       const { node, peer } = pairOf(ctx);
+      // The batch may have moved the VIPs: the order's reading no longer stands for any gate.
+      for (const c of await sessions(ctx, [node, peer])) orderRead.delete(c);
       const s = settingsOf(ctx, node);
       // Nothing was touched, so there is nothing to come back from: the before gate's reading of
       // the pair stands. A dry run still checks roles, which is what it is for.

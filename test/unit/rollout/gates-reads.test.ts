@@ -57,9 +57,6 @@ test('order: a node whose addresses cannot be listed stops the rollout, naming t
   await t.throwsAsync(gates.order(['gw1', 'gw2'], ctx), { message: /cannot read the VIPs on gw1: `ip -o -4 addr show` exited 1: Cannot open netlink socket/ });
 });
 
-// The fixture playbook's gates are one module-level object, as in a real playbook, and the
-// order hook leaves its reading there for the first gate: two runs at once in this process
-// would take or clear each other's reading. A CLI run loads its playbook once per process.
 async function noChangeRun(lockFirst: boolean) {
   const sim = new SimPair();
   const { plans } = await planFromOptions({ playbook: join(ROOT, 'test/fixtures/playbooks/pair-gates.ts'), inventories: [join(ROOT, 'inventory/lab.yml')], limit: 'gateways', extraVars: [] });
@@ -74,7 +71,7 @@ async function noChangeRun(lockFirst: boolean) {
   return { summary, conns };
 }
 
-test.serial('a no-change run through the runner: order, facts and the second gate, one round trip each per gateway', async (t) => {
+test('a no-change run through the runner: order, facts and the second gate, one round trip each per gateway', async (t) => {
   const { summary, conns } = await noChangeRun(false);
   t.is(summary.stopped, undefined, summary.stopped);
   // gw2 (no VIPs) first: order 1, facts 1, the before-gate before gw1 1; the first before-gate reused the order's reading.
@@ -84,10 +81,20 @@ test.serial('a no-change run through the runner: order, facts and the second gat
   t.true(facts(conns.gw1!) > 1, conns.gw1!.calls.map((c) => c.argv[0]).join(' '));
 });
 
-test.serial('with the connections open before the play, every host\'s facts are gathered at once, beside the gates', async (t) => {
+test('with the connections open before the play, every host\'s facts are gathered at once, beside the gates', async (t) => {
   const { summary, conns } = await noChangeRun(true);
   t.is(summary.stopped, undefined, summary.stopped);
   t.deepEqual([summary.stats.gw1!.roundTrips, summary.stats.gw2!.roundTrips], [3, 3]);
   // gw1 goes last, yet its facts are its very first command, sent before the order hook's read.
   t.is(conns.gw1!.calls[0]!.argv[0], 'test');
+});
+
+test('two runs of one playbook at once in a process: each first gate judges its own run\'s order reading', async (t) => {
+  // The playbook's gates are one module-level object; a reading shared between runs would be
+  // another pair's state (or, cleared by the other run's order hook, read again).
+  const runs = await Promise.all([noChangeRun(true), noChangeRun(true), noChangeRun(false)]);
+  for (const { summary } of runs) {
+    t.is(summary.stopped, undefined, summary.stopped);
+    t.deepEqual([summary.stats.gw1!.roundTrips, summary.stats.gw2!.roundTrips], [3, 3]);
+  }
 });
