@@ -2,6 +2,11 @@
 // pair while a first one rolls it out is refused with the first one's identity and changes
 // nothing; --check is not blocked; after the first is killed with SIGKILL its lock is refused
 // until it expires (or --break-lock takes it), and the pair converges.
+//
+// The first run is stopped (SIGSTOP) once its locks are seen, and killed later: on a slow
+// machine it had finished its rollout, and released its lock, before the second and --check
+// runs were done, and the "dead run's lock" was no lock at all. A stopped run no longer
+// refreshes its lock, so its TTL here covers the runs made meanwhile.
 import test from 'ava';
 import { hostname, userInfo } from 'node:os';
 import { labUp } from '../../src/lab/cli.ts';
@@ -10,6 +15,8 @@ import { startSite as startAnySite, tail } from '../helpers/lab-site.ts';
 
 const CHANGE = ['-e', 'nftables_icmp_rate=15', '-e', 'keepalived_garp_master_refresh=63'];
 const LOCK_TTL = 20;
+/** The stopped first run's lock: long enough for a refused run and a --check run after it stopped. */
+const STOPPED_LOCK_TTL = 300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The lock does not depend on the lynis audits (SKIP_AUDIT).
 const startSite: typeof startAnySite = (args, onLine, env) => startAnySite([...args, ...SKIP_AUDIT], onLine, env);
@@ -24,11 +31,12 @@ test.serial('a second run is refused naming the first; --check is not blocked; t
   let started = false;
   const first = startSite(['-v', ...CHANGE], (line) => {
     if (line.endsWith('| sysctl | role start')) started = true;
-  }, { TSPLAY_LOCK_TTL: String(LOCK_TTL) });
+  }, { TSPLAY_LOCK_TTL: String(STOPPED_LOCK_TTL) });
   while (!started) {
     if (first.child.exitCode !== null) throw new Error(`the first run ended early:\n${tail(await first.done)}`);
     await sleep(100);
   }
+  first.child.kill('SIGSTOP');
   // Both gateways carry the first run's lock.
   for (const gw of ['gw1', 'gw2']) {
     const lock = (await labExec(gw, ['cat', '/run/ts-play/lock'])).stdout;
@@ -46,6 +54,7 @@ test.serial('a second run is refused naming the first; --check is not blocked; t
   t.notRegex(check.stderr, /Nothing was changed\. If that run is gone/, '--check is not refused');
   t.regex(check.stdout, /is locked by .*what --check reads may be moving/);
 
+  t.is(first.child.exitCode, null, 'the first run is still there (stopped) until it is killed');
   first.child.kill('SIGKILL');
   await first.done;
   const tooEarly = await startSite(CHANGE).done;
