@@ -14,6 +14,13 @@ export const defaults = {
    */
   bgp_keepalive: 1,
   bgp_hold: 3,
+  /**
+   * Seconds a route server that helps graceful restart keeps this node's routes after its session
+   * ends (the restart time FRR announces; FRR's default 120 kept a killed primary's route for two
+   * minutes in the lab). The pair has a peer for that: with 0 the routes leave with the session,
+   * while the capability stays announced (docs/roles/bgp.md says why not none at all).
+   */
+  bgp_restart_time: 0,
   /** BFD with the route servers (multihop, as the sessions are). Linode does not say whether its route servers answer BFD. */
   bgp_bfd: false,
   bgp_bfd_interval_ms: 100,

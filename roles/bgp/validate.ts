@@ -18,6 +18,7 @@ export function validateBgp(v: BgpVars): string[] {
   }
   errors.push(...wholeNumber('bgp_bfd_interval_ms', v.bgp_bfd_interval_ms, 10, 60000));
   errors.push(...wholeNumber('bgp_bfd_multiplier', v.bgp_bfd_multiplier, 2, 255));
+  errors.push(...wholeNumber('bgp_restart_time', v.bgp_restart_time, 0, 4095));
   for (const k of ['bgp_community_primary', 'bgp_community_secondary'] as const) {
     if (!COMMUNITY.test(v[k])) errors.push(`${k} must be a BGP community like 65000:1, got ${JSON.stringify(v[k])}`);
   }

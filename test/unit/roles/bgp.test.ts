@@ -32,6 +32,8 @@ test("frr.conf in the shape of Linode's guide: peer group over IPv6, the /32 ann
     'neighbor 2001:2:0:34::1 peer-group RS', 'neighbor 2001:2:0:34::2 peer-group RS', 'neighbor RS update-source 2001:2:0:10::11',
     'network 198.19.0.1/32 route-map secondary', 'neighbor RS activate', 'route-map primary permit 10', 'set community 65000:1',
     'route-map secondary permit 10', 'set community 65000:2', 'ipv6 nht resolve-via-default',
+    // A route server that helps graceful restart drops a dead node's routes with its session.
+    'bgp graceful-restart restart-time 0',
   ]) t.true(lines.includes(l), l);
   // The file never says primary: only keepalived's MASTER does, at run time.
   t.false(lines.some((l) => /route-map primary$/.test(l)));
@@ -111,6 +113,7 @@ test('bad values are refused in bgp mode, naming the variable', (t) => {
     [{ ...GW1, bgp_community_secondary: '65000:1' }, 'the route servers could not tell the nodes apart'],
     [{ ...GW1, bgp_speaker: 'lelastic' }, 'bgp_dc_id must be the Linode data centre id with lelastic'],
     [{ ...GW1, bgp_source_address: '198.19.0.2' }, 'bgp_source_address must be an IPv6 address'],
+    [{ ...GW1, bgp_restart_time: 4096 }, 'bgp_restart_time'],
   ];
   for (const [vars, msg] of cases) {
     const f = buildRole(bgp, vars);
