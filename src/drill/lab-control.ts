@@ -1,4 +1,5 @@
-import { labKill, labLink, labReboot, labUp } from '../lab/lab.ts';
+import { labExec, labKill, labLink, labReboot, labUp } from '../lab/lab.ts';
+import { birdRoutesArgv, parseBirdRoutes } from '../lab/routeserver.ts';
 import { run } from '../lab/run.ts';
 import { LAB, fabricPeer } from '../lab/topology.ts';
 import { DrillError, must, sleep, waitFor } from './exec.ts';
@@ -87,10 +88,33 @@ export async function clearImpairment(): Promise<void> {
 }
 
 /**
+ * bgp mode: what every route server makes of the shared IP, or undefined when it is served as a
+ * converged pair should be: the master's path best, and the backup's there too (its session is
+ * up, so it can take over). A node whose session failed waits out the route server's error delay
+ * (BIRD: 60 s, doubling on repeated failures) before it is taken back.
+ */
+export async function routeServersUnsettled(ctx: DrillContext): Promise<string | undefined> {
+  const bgp = ctx.target.bgp;
+  if (!bgp) return undefined;
+  const { master, backup } = ctx.target;
+  for (const rs of LAB.hosts.filter((h) => h.kind === 'routeserver').map((h) => h.name)) {
+    const r = await labExec(rs, birdRoutesArgv(bgp.prefix), 'pipe');
+    const paths = r.code === 0 ? parseBirdRoutes(r.stdout) : [];
+    const best = paths.find((p) => p.best)?.from;
+    if (best !== master || !paths.some((p) => p.from === backup)) {
+      return `${rs}: best path ${best ?? 'none'}, paths from ${paths.map((p) => p.from).join(', ') || 'no gateway'}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Back to the converged state every scenario starts from: hosts up, cables in,
- * daemons running, the preferred master holding every VIP, its peer BACKUP.
+ * daemons running, the preferred master holding every VIP, its peer BACKUP, and
+ * in bgp mode both announced to every route server with the master's path best.
  * A preferred master waiting out its preempt delay is handed the VIPs at once
- * by restarting keepalived on the peer (a planned failover). Bounded: 90 s.
+ * by restarting keepalived on the peer (a planned failover). Bounded: 90 s, and in
+ * bgp mode 330 s, the longest a route server here delays taking a failed session back.
  */
 export async function converge(ctx: DrillContext): Promise<void> {
   const { master, backup } = ctx.target;
@@ -99,11 +123,19 @@ export async function converge(ctx: DrillContext): Promise<void> {
   for (const h of [master, backup]) {
     await must(ctx.exec, h, ['systemctl', 'start', 'conntrackd', 'keepalived'], 30);
   }
+  let routes: string | undefined;
   const settled = async (): Promise<boolean> =>
-    (await holdsAll(ctx, master)) && (await vipsOn(ctx, backup)).length === 0 && (await groupState(ctx, backup)) === 'BACKUP';
+    (await holdsAll(ctx, master)) && (await vipsOn(ctx, backup)).length === 0 && (await groupState(ctx, backup)) === 'BACKUP' &&
+    (routes = await routeServersUnsettled(ctx)) === undefined;
   if (await settled()) return;
-  const end = Date.now() + 90_000;
+  const started = Date.now();
+  const end = started + (ctx.target.bgp ? 330_000 : 90_000);
+  let said = false;
   while (Date.now() < end) {
+    if (routes && !said && Date.now() - started > 10_000) {
+      ctx.log(`converge: waiting for the route servers (${routes})`);
+      said = true;
+    }
     if (await settled()) {
       await sleep(1000);
       return;
@@ -121,7 +153,7 @@ export async function converge(ctx: DrillContext): Promise<void> {
     await sleep(500);
   }
   const state = `${master}: ${(await vipsOn(ctx, master)).join(',') || 'no VIP'} (${await groupState(ctx, master)}), ${backup}: ${(await vipsOn(ctx, backup)).join(',') || 'no VIP'} (${await groupState(ctx, backup)})`;
-  throw new DrillError(`the gateways did not converge within 90 s: ${state}`);
+  throw new DrillError(`the gateways did not converge within ${Math.round((end - started) / 1000)} s: ${state}${routes ? `; ${routes}` : ''}`);
 }
 
 /**
