@@ -40,6 +40,9 @@ test("frr.conf in the shape of Linode's guide: peer group over IPv6, the /32 ann
   t.false(lines.some((l) => l.includes('bfd')), 'no BFD unless asked');
   const bfd = meaningfulLines(built({ ...GW1, bgp_bfd: true, bgp_bfd_interval_ms: 50 }).files.get('/etc/frr/frr.conf')!.content);
   for (const l of ['neighbor RS bfd profile ts-play', 'receive-interval 50', 'transmit-interval 50', 'detect-multiplier 3']) t.true(bfd.includes(l), l);
+  // FRR's minimum TTL for multihop BFD follows the hop limit: 255 accepts a route server's default TTL.
+  t.true(bfd.includes('neighbor RS ebgp-multihop 255'));
+  t.false(bfd.includes('neighbor RS ebgp-multihop 10'));
   t.regex(built({ ...GW1, bgp_bfd: true }).files.get('/etc/frr/daemons')!.content, /^bfdd=yes$/m);
   t.regex(f.files.get('/etc/frr/daemons')!.content, /^bgpd=yes$/m);
   t.regex(f.files.get('/etc/frr/daemons')!.content, /^bfdd=no$/m);
