@@ -22,6 +22,10 @@ export function serving(nodes: NodeState[]): boolean {
   return nodes.some((n) => n.vips.length > 0 || n.keepalived === 'active');
 }
 
+const NO_SESSION = 'has no established session with a route server';
+/** The problem of a node whose route-server sessions are all down (a route server may take minutes). */
+export const isSessionProblem = (problem: string): boolean => problem.includes(NO_SESSION);
+
 /** keepalived, conntrackd and ha-check on one node; `as` words it for the node or its peer. */
 export function healthProblems(n: NodeState, s: PairSettings, as: 'peer' | 'node'): string[] {
   if (!n.reachable) return [`${n.host} is unreachable (${n.unreachableReason})`];
@@ -39,7 +43,7 @@ export function healthProblems(n: NodeState, s: PairSettings, as: 'peer' | 'node
     if (!n.bgp.present) out.push(`${n.host} has no BGP speaker (vtysh): it could not announce the shared IP`);
     else if (established(n.bgp).length === 0) {
       const states = Object.entries(n.bgp.sessions).map(([p, st]) => `${p} ${st}`).join(', ') || 'bgpd does not answer';
-      out.push(`${n.host} has no established session with a route server (${states})${as === 'peer' ? ': its announcement would reach nobody' : ''}`);
+      out.push(`${n.host} ${NO_SESSION} (${states})${as === 'peer' ? ': its announcement would reach nobody' : ''}`);
     }
   }
   if (n.keepalived === 'active') {

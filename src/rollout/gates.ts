@@ -1,7 +1,7 @@
 import type { BatchContext, Play } from '../engine/play.ts';
 import type { Connection } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
-import { announcementProblems, healthProblems, holder, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';
+import { announcementProblems, healthProblems, holder, isSessionProblem, roleProblems, serving, servingProblems, syncProblems } from './checks.ts';
 import { readNode, type NodeState } from './node-state.ts';
 import { pairSettings, SettingsError, type PairSettings } from './settings.ts';
 import { GateError, realClock, settle, type Clock } from './wait.ts';
@@ -162,7 +162,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         const master = holder([n, p], s);
         if (opts.syncAfter && master && problems.length === 0) problems.push(...syncProblems(master, master === n ? p : n, s));
         return problems;
-      }, clock);
+      }, clock, 1000, s.bgp ? { timeoutSec: s.sessionTimeout, only: isSessionProblem } : undefined);
       if (!serving(last)) return ctx.log(`${node}: the pair is not serving (keepalived not running on either node)`);
       ctx.log(`${node}: healthy and back in its role; ${holder(last, s)?.host ?? '?'} holds the VIPs${opts.syncAfter ? ', conntrack sync current' : ''}`);
     },

@@ -31,6 +31,13 @@ export interface PairSettings {
   gateTimeout: number;
   /** Seconds, beyond the preempt delay, the after-gate waits for the node's expected role. */
   settleTimeout: number;
+  /**
+   * bgp mode: seconds the after-gate waits for a node's route-server sessions, when that is all
+   * that is missing. A route server may hold a session back after what it counts as an error
+   * (BIRD: 60 s, doubling up to 300 s), and a planned FRR restart with BFD is one: BFD goes down
+   * before BGP.
+   */
+  sessionTimeout: number;
 }
 
 /** The rollout's own variables (override with inventory or -e). */
@@ -39,6 +46,7 @@ export const rolloutDefaults = {
   rollout_sync_margin_percent: 2,
   rollout_gate_timeout: 20,
   rollout_settle_timeout: 30,
+  rollout_bgp_session_timeout: 330,
 };
 
 export class SettingsError extends TsPlayError {}
@@ -85,5 +93,6 @@ export function pairSettings(host: string, hostVars: Record<string, unknown>, fa
     syncMarginPercent: num(v, 'rollout_sync_margin_percent', host),
     gateTimeout: num(v, 'rollout_gate_timeout', host),
     settleTimeout: num(v, 'rollout_settle_timeout', host),
+    sessionTimeout: num(v, 'rollout_bgp_session_timeout', host),
   };
 }

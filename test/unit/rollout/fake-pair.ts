@@ -19,7 +19,7 @@ export interface NodeScript {
   check?: number;
   caches?: [number, number];
   /** bgp mode: what the node announces and its sessions' states. */
-  bgp?: { announces: string; sessions: Record<string, string> };
+  bgp?: { announces: string; sessions: Record<string, string> | (() => Record<string, string>) };
   /** `ip addr` fails with this stderr. */
   addrFails?: string;
 }
@@ -30,7 +30,8 @@ export function node(host: string, n: NodeScript): FakeConnection {
   const [internal, external] = n.caches ?? [2, 2];
   const c = new FakeConnection(host);
   // vtysh's JSON has many more fields per neighbor; the gates read bgpState.
-  if (n.bgp) c.on(BGP_PROBE.argv, { stdout: `announces ${n.bgp.announces}\n${JSON.stringify(Object.fromEntries(Object.entries(n.bgp.sessions).map(([p, st]) => [p, { remoteAs: 65000, bgpState: st }])))}` });
+  const bgp = n.bgp;
+  if (bgp) c.on(BGP_PROBE.argv, () => ({ stdout: `announces ${bgp.announces}\n${JSON.stringify(Object.fromEntries(Object.entries(val(bgp.sessions)).map(([p, st]) => [p, { remoteAs: 65000, bgpState: st }])))}` }));
   return c
     .on(['ip', '-o', '-4', 'addr', 'show'], () => (n.addrFails ? { code: 1, stderr: n.addrFails } : { stdout: val(n.addr) }))
     .on(['systemctl', 'show'], { stdout: units(n.keepalived ?? 'active', n.conntrackd ?? 'active') })

@@ -172,3 +172,21 @@ test('bgp mode: the holder announcing as secondary, or a peer whose sessions are
   const down = setup(bgpPair('primary', { '2001:2:0:34::1': 'Active', '2001:2:0:34::2': 'Connect' }), { batch: ['gw1'], extra: BGP_EXTRA });
   await t.throwsAsync(down.gates.beforeBatch(down.ctx), { message: /gw2 has no established session with a route server \(2001:2:0:34::1 Active, 2001:2:0:34::2 Connect\): its announcement would reach nobody/ });
 });
+
+test('bgp mode, after a node: sessions a route server holds back are waited for up to rollout_bgp_session_timeout, anything else only the settle timeout', async (t) => {
+  const DOWN = { '2001:2:0:34::1': 'Active', '2001:2:0:34::2': 'Active' };
+  // gw2's sessions come back 100 s after its FRR restart (a route server's error delay).
+  const w: ReturnType<typeof setup> = setup({
+    gw1: node('gw1', { addr: onLo(ADDR_HOLDER), group: 'MASTER', caches: [120, 0], bgp: { announces: 'primary', sessions: UP } }),
+    gw2: node('gw2', { addr: onLo(ADDR_BACKUP), group: 'BACKUP', caches: [0, 118], bgp: { announces: 'secondary', sessions: () => (w.clock.t >= 100_000 ? UP : DOWN) } }),
+  }, { batch: ['gw2'], extra: BGP_EXTRA });
+  await w.gates.afterBatch({ ...w.ctx, changed: ['gw2'] });
+  t.true(w.clock.t >= 100_000 && w.clock.t < 102_000, `passed once the sessions were back, at ${w.clock.t} ms`);
+
+  const never = setup(bgpPair('primary', DOWN), { batch: ['gw2'], extra: BGP_EXTRA });
+  await t.throwsAsync(never.gates.afterBatch({ ...never.ctx, changed: ['gw2'] }), { message: /gw2 has no established session with a route server .*\(still so after 330s\)/ });
+
+  // Another problem beside the sessions: the settle timeout, as in arp mode.
+  const worse = setup({ ...bgpPair('primary', DOWN), gw2: node('gw2', { addr: onLo(ADDR_BACKUP), keepalived: 'inactive', caches: [0, 118], bgp: { announces: 'secondary', sessions: DOWN } }) }, { batch: ['gw2'], extra: BGP_EXTRA });
+  await t.throwsAsync(worse.gates.afterBatch({ ...worse.ctx, changed: ['gw2'] }), { message: /keepalived on gw2 is inactive.*\(still so after 30s\)/ });
+});
