@@ -3,9 +3,11 @@
 // policy, src/lab/routeserver.ts); a re-run changes nothing; both route servers prefer the
 // primary's announcement (community 65000:1); the client reaches the internet host through the
 // NAT, seen from there as the shared IP; when keepalived stops on the primary the best path
-// moves to the other gateway. The test leaves the gateways bare again, for the ARP-mode tests.
+// moves to the other gateway; a node killed outright leaves the route servers with its session
+// (graceful restart time 0), not minutes later. The test leaves the gateways bare again, for the
+// ARP-mode tests.
 import test from 'ava';
-import { labExec, labReset, labUp } from '../../src/lab/cli.ts';
+import { labExec, labKill, labReset, labUp } from '../../src/lab/cli.ts';
 import { birdRoutesArgv, parseBirdRoutes, type RsPath } from '../../src/lab/routeserver.ts';
 import { LAB } from '../../src/lab/topology.ts';
 import { join } from 'node:path';
@@ -84,4 +86,16 @@ test.serial('bare hosts to a bgp-mode pair: converged, idempotent, the primary p
   await sleep(3000);
   t.is((await best('rs1'))?.from, 'gw2');
   t.deepEqual((await paths('rs1')).find((p) => p.from === 'gw1')?.communities, ['65000:2']);
+
+  // Power loss of gw1: the route servers drop its route when its session ends. With FRR's
+  // default restart time of 120 s BIRD kept it, stale, for two minutes (docs/roles/bgp.md).
+  await labKill('gw1');
+  let left: RsPath[][] = [];
+  const end = Date.now() + 15_000;
+  while (Date.now() < end) {
+    left = await Promise.all(['rs1', 'rs2'].map((rs) => paths(rs)));
+    if (left.every((ps) => !ps.some((p) => p.from === 'gw1'))) break;
+    await sleep(200);
+  }
+  t.deepEqual(left.map((ps) => ps.map((p) => p.from)), [['gw2'], ['gw2']], 'a dead node\'s route leaves with its session');
 });
