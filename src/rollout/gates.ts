@@ -51,7 +51,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
   // Keyed by the connection it came through: one playbook's gates serve every run that loads
   // it in a process, and a reading is only this run's if the gate would ask the same session
   // (a reconnect in between, after a reboot, is a reason to read again anyway).
-  let orderRead = new WeakMap<Connection, { at: number; state: NodeState }>();
+  const orderRead = new WeakMap<Connection, { at: number; state: NodeState }>();
   const settingsOf = (ctx: HookContext, host: string): PairSettings => {
     try {
       return pairSettings(host, ctx.vars(host), opts.defaults);
@@ -154,6 +154,9 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       // In check mode nothing moved: the pair must already be where it belongs.
       const wait = ctx.check ? s.gateTimeout : (s.preferred === 'master' ? s.preemptDelay : 0) + s.settleTimeout;
       let last: NodeState[] = [];
+      // A route server holding a restarted node's sessions back is waited for longer (not in a dry
+      // run: nothing moved there).
+      const sessionWait = s.bgp && !ctx.check ? { timeoutSec: s.sessionTimeout, only: isSessionProblem } : undefined;
       await settle(`${node} after its changes`, wait, async () => {
         const [n, p] = await Promise.all([read(ctx, node), read(ctx, peer)]);
         last = [n, p];
@@ -162,7 +165,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         const master = holder([n, p], s);
         if (opts.syncAfter && master && problems.length === 0) problems.push(...syncProblems(master, master === n ? p : n, s));
         return problems;
-      }, clock, 1000, s.bgp ? { timeoutSec: s.sessionTimeout, only: isSessionProblem } : undefined);
+      }, clock, 1000, sessionWait);
       if (!serving(last)) return ctx.log(`${node}: the pair is not serving (keepalived not running on either node)`);
       ctx.log(`${node}: healthy and back in its role; ${holder(last, s)?.host ?? '?'} holds the VIPs${opts.syncAfter ? ', conntrack sync current' : ''}`);
     },

@@ -186,6 +186,10 @@ test('bgp mode, after a node: sessions a route server holds back are waited for 
   const never = setup(bgpPair('primary', DOWN), { batch: ['gw2'], extra: BGP_EXTRA });
   await t.throwsAsync(never.gates.afterBatch({ ...never.ctx, changed: ['gw2'] }), { message: /gw2 has no established session with a route server .*\(still so after 330s\)/ });
 
+  // A dry run moved nothing: no longer wait than its gate timeout.
+  const dry = setup(bgpPair('primary', DOWN), { batch: ['gw2'], extra: BGP_EXTRA, check: true });
+  await t.throwsAsync(dry.gates.afterBatch({ ...dry.ctx, changed: [] }), { message: /gw2 has no established session with a route server .*\(still so after 20s\)/ });
+
   // Another problem beside the sessions: the settle timeout, as in arp mode.
   const worse = setup({ ...bgpPair('primary', DOWN), gw2: node('gw2', { addr: onLo(ADDR_BACKUP), keepalived: 'inactive', caches: [0, 118], bgp: { announces: 'secondary', sessions: DOWN } }) }, { batch: ['gw2'], extra: BGP_EXTRA });
   await t.throwsAsync(worse.gates.afterBatch({ ...worse.ctx, changed: ['gw2'] }), { message: /keepalived on gw2 is inactive.*\(still so after 30s\)/ });
