@@ -1,5 +1,5 @@
 import { labExec, labKill, labLink, labReboot, labUp } from '../lab/lab.ts';
-import { birdRoutesArgv, parseBirdRoutes } from '../lab/routeserver.ts';
+import { birdRoutesArgv, parseBirdRoutes, routeServerHosts } from '../lab/routeserver.ts';
 import { run } from '../lab/run.ts';
 import { LAB, fabricPeer } from '../lab/topology.ts';
 import { DrillError, must, sleep, waitFor } from './exec.ts';
@@ -97,7 +97,7 @@ export async function routeServersUnsettled(ctx: DrillContext): Promise<string |
   const bgp = ctx.target.bgp;
   if (!bgp) return undefined;
   const { master, backup } = ctx.target;
-  for (const rs of LAB.hosts.filter((h) => h.kind === 'routeserver').map((h) => h.name)) {
+  for (const rs of routeServerHosts().map((h) => h.name)) {
     const r = await labExec(rs, birdRoutesArgv(bgp.prefix), 'pipe');
     const paths = r.code === 0 ? parseBirdRoutes(r.stdout) : [];
     const best = paths.find((p) => p.best)?.from;

@@ -124,9 +124,12 @@ export function parseBirdRoutes(out: string): RsPath[] {
 /** The argv that reads a route server's paths for a prefix (run inside the route server). */
 export const birdRoutesArgv = (prefix: string): string[] => ['birdc', '-r', 'show', 'route', 'for', prefix, 'all'];
 
+/** The lab's route-server hosts, in the order of LAB.routeServers (their session addresses). */
+export const routeServerHosts = () => LAB.hosts.filter((h) => h.kind === 'routeserver');
+
 /** The lab's route server `name`, with Linode's policy for the lab pair's shared IP. */
 export function routeServerSpec(name: string): RouteServerSpec {
-  const i = LAB.hosts.filter((h) => h.kind === 'routeserver').findIndex((h) => h.name === name);
+  const i = routeServerHosts().findIndex((h) => h.name === name);
   const host = LAB.hosts.find((h) => h.name === name);
   if (i < 0 || !host) throw new Error(`${name} is not one of the lab's route servers`);
   return {

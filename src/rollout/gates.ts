@@ -83,7 +83,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
     const got = conns.map((c) => orderRead.get(c));
     for (const c of conns) orderRead.delete(c);
     const [n, p] = got;
-    const fresh = conns.length === 2 && n && p && n.state.host === node && p.state.host === peer && clock.now() - Math.min(n.at, p.at) <= reuseMs;
+    const fresh = conns.length === 2 && n && p && clock.now() - Math.min(n.at, p.at) <= reuseMs;
     return fresh ? [[n.state, p.state]] : [];
   }
 
