@@ -3,7 +3,7 @@ import { bgpPeerDefaults, networkDefaults } from 'ts-play';
 export const defaults = {
   ...networkDefaults,
   ...bgpPeerDefaults,
-  /** Where ha-notify.sh records the VRRP group's state: `ha-bgp sync` announces from it. */
+  /** Where ha-notify records the VRRP group's state: `ha-bgp sync` announces from it. */
   keepalived_state_dir: '/run/ha-notify',
   /** This pair's AS (Linode's guide: 65001, private); the route servers' is taken as it comes (remote-as external). */
   bgp_local_as: 65001,

@@ -12,7 +12,7 @@ export const defaults = {
   exporters_collect_vrrp: true,
   exporters_collect_nftables: true,
   exporters_collect_conntrackd: true,
-  /** Written by ha-notify.sh (keepalived role): per-instance metadata and state files. */
+  /** Written by ha-notify (keepalived role): per-instance metadata and state files. */
   exporters_vrrp_instances_file: '/etc/keepalived/vrrp-instances',
   exporters_vrrp_state_dir: '/run/ha-notify',
   /** .prom files other users write elsewhere, linked into the textfile directory (ha-check's, as keepalived_script). */

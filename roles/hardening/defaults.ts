@@ -34,7 +34,7 @@ export const hardeningDefaults = {
    * Scripts keepalived runs (some as its unprivileged script user, so they stay executable by
    * others): made root-owned and writable by root only, as enable_script_security demands.
    */
-  hardening_root_owned_scripts: ['/usr/local/sbin/ha-check.sh', '/usr/local/sbin/ha-notify.sh', '/usr/local/sbin/conntrackd-ha.sh'] as string[],
+  hardening_root_owned_scripts: ['/usr/local/sbin/ha-check.sh', '/usr/local/sbin/ha-notify', '/usr/local/sbin/conntrackd-ha.sh'] as string[],
 
   /** systemd sandboxing drop-ins for these services (written where systemd runs). */
   hardening_sandbox_units: ['keepalived', 'conntrackd'] as string[],

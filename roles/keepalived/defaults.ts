@@ -11,8 +11,16 @@ export const defaults = {
   keepalived_peer_priority: required.number(),
   keepalived_lan_vrid: 51,
   keepalived_wan_vrid: 52,
-  /** Seconds, VRRPv3 (10 ms steps). 0.2 s: a silent master is replaced after 3 x 0.2 + skew ~ 0.6 s. */
-  keepalived_advert_int: 0.2,
+  /**
+   * Seconds, VRRPv3 (10 ms steps), and how many adverts in a row a backup may miss before it
+   * takes over (keepalived's down_timer_adverts; RFC 5798 says 3). A silent master is replaced
+   * after down_timer_adverts x advert_int + skew: 5 x 0.05 = 0.25 s. Five rather than three at
+   * a shorter interval: the same takeover time, but a false failover needs 5 adverts lost in a
+   * row instead of 3 (at 5 % random loss, one window in 3.2 million against one in 8000) and a
+   * host stall of 0.25 s instead of 0.15 s (docs/runbook-failover.md has the measured curve).
+   */
+  keepalived_advert_int: 0.05,
+  keepalived_down_timer_adverts: 5,
   /** arp: VIPs on the interfaces, moved with GARP. bgp: Linode IP Sharing, VIPs on lo announced by a BGP speaker. */
   keepalived_vip_mode: vipDefaults.keepalived_vip_mode,
   /** Seconds a (re)started node waits before preempting, so conntrackd has resynced first (arp mode). */
@@ -34,10 +42,13 @@ export const defaults = {
   keepalived_rt_priority: 50,
   keepalived_no_swap: true,
   keepalived_notify_fifo: '/run/keepalived-ha-notify.fifo',
-  /** Where ha-notify.sh records each instance's state for the exporters' textfile script. */
+  /** Where ha-notify records each instance's state for the exporters' textfile script. */
   keepalived_state_dir: vipDefaults.keepalived_state_dir,
   /** The hold script of the nftables role (issue 7): used when present on the host. */
   keepalived_hold_command: '/usr/local/sbin/ha-hold',
+  /** The nftables role's table (its hold chain is released on a takeover) and conntrackd's socket: those roles' variables, read here. */
+  nftables_table: 'natgw',
+  conntrackd_socket: '/var/run/conntrackd.sock',
   /** bgp mode: the bgp role's switch, which the notify script and the BGP health check call. */
   keepalived_bgp_command: '/usr/local/sbin/ha-bgp',
   /** bgp mode: which speaker the BGP health check asks (its group may read FRR's vty sockets). */

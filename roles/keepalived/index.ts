@@ -1,4 +1,4 @@
-import { type AnyTask, defineRole, type HostView, daemonReload, directory, file, pkg, service, serviceAction, handoverRestart, handoverVips, quote, ipOf, systemUser } from 'ts-play';
+import { type AnyTask, absent, defineRole, type HostView, daemonReload, directory, file, pkg, service, serviceAction, handoverRestart, handoverVips, quote, ipOf, systemUser } from 'ts-play';
 import { defaults, type KeepalivedVars } from './defaults.ts';
 import { validateKeepalived } from './validate.ts';
 
@@ -44,8 +44,11 @@ export function instances(v: KeepalivedVars): Instance[] {
   ];
 }
 
-/** Files keepalived reads only when it starts: ha-notify.sh is its fifo reader, started once. */
-export const KEEPALIVED_RESTART_FILES = ['/usr/local/sbin/ha-notify.sh', '/etc/keepalived/ha-notify.conf'];
+/** Files keepalived reads only when it starts: ha-notify is its fifo reader, started once. */
+export const KEEPALIVED_RESTART_FILES = ['/usr/local/sbin/ha-notify', '/etc/keepalived/ha-notify.conf'];
+
+/** A syntax check that writes nothing (py_compile would leave a __pycache__ beside the file). */
+const PYTHON_SYNTAX = ['python3', '-c', 'import ast, sys; ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])', '%s'];
 
 const NOTIFY_DROPIN = `# Managed by ts-play (role keepalived): accept readiness from keepalived's child processes.
 [Service]
@@ -66,7 +69,8 @@ export const keepalived = defineRole<KeepalivedVars>({
     const bgpCheckGroup = v.bgp_speaker === 'frr' ? 'frrvty' : SCRIPT_USER;
     const locals = { instances: list, script_user: SCRIPT_USER, nopreempt: bgp || v.keepalived_nopreempt, bgpCheckGroup, sh: quote };
     const tasks: AnyTask[] = [
-      pkg({ names: ['keepalived'] }),
+      // python3-nftables: the notify reader releases the forwarding hold through libnftables, unforked.
+      pkg({ names: ['keepalived', 'python3-nftables'] }),
       // Debian's unit is Type=notify with the default NotifyAccess=main, but keepalived 2.2.7
       // also signals readiness from its VRRP child: systemd drops that message, and a reload
       // (SIGHUP) can then hang in "reloading" until it times out, again and again (seen in the
@@ -75,7 +79,9 @@ export const keepalived = defineRole<KeepalivedVars>({
       file({ path: '/etc/systemd/system/keepalived.service.d/10-notify.conf', content: NOTIFY_DROPIN, notify: 'systemd daemon-reload' }),
       systemUser(SCRIPT_USER),
       // Read only when keepalived starts its fifo reader: a change needs a restart, done as a handover.
-      file({ path: '/usr/local/sbin/ha-notify.sh', content: ctx.file('ha-notify.sh'), mode: '0755', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived' }),
+      file({ path: '/usr/local/sbin/ha-notify', content: ctx.file('ha-notify'), mode: '0755', validate: PYTHON_SYNTAX, notify: 'handover restart keepalived' }),
+      // The shell reader it replaced (forks on the takeover path), left by earlier versions.
+      absent({ path: '/usr/local/sbin/ha-notify.sh' }),
       file({
         path: '/etc/keepalived/ha-notify.conf', content: ctx.template('ha-notify.conf.ejs', { sh: quote }),
         mode: '0644', validate: ['sh', '-n', '%s'], notify: 'handover restart keepalived',

@@ -22,6 +22,7 @@ export function validateKeepalived(v: KeepalivedVars): string[] {
   if (!(v.keepalived_advert_int >= 0.01 && v.keepalived_advert_int <= 40.95) || Math.abs(centis - v.keepalived_advert_int * 100) > 1e-6) {
     errors.push(`keepalived_advert_int must be 0.01..40.95 s in 10 ms steps (VRRPv3), got ${v.keepalived_advert_int}`);
   }
+  errors.push(...wholeNumber('keepalived_down_timer_adverts', v.keepalived_down_timer_adverts, 3, 100));
   errors.push(...wholeNumber('keepalived_check_weight', v.keepalived_check_weight, -253, 253));
   if (v.keepalived_check_weight >= 0) {
     errors.push(`keepalived_check_weight must be negative (a failing check lowers the priority), got ${v.keepalived_check_weight}`);
@@ -39,7 +40,9 @@ export function validateKeepalived(v: KeepalivedVars): string[] {
   errors.push(...wholeNumber('keepalived_garp_master_refresh', v.keepalived_garp_master_refresh, 0, 86400));
   errors.push(...wholeNumber('keepalived_garp_master_refresh_repeat', v.keepalived_garp_master_refresh_repeat, 1, 255));
   // Written into keepalived.conf, ha-notify.conf (sourced by a root shell) and a unit file.
-  for (const k of ['keepalived_notify_fifo', 'keepalived_state_dir', 'keepalived_hold_command', 'keepalived_bgp_command'] as const) errors.push(...absolutePath(k, v[k]));
+  for (const k of ['keepalived_notify_fifo', 'keepalived_state_dir', 'keepalived_hold_command', 'keepalived_bgp_command', 'conntrackd_socket'] as const) errors.push(...absolutePath(k, v[k]));
+  // The nftables role's own rule, checked here too: it goes into ha-notify.conf.
+  if (!/^[A-Za-z][A-Za-z0-9_]{0,31}$/.test(v.nftables_table)) errors.push(`nftables_table must be a name of letters, digits and _ (max 32), got ${JSON.stringify(v.nftables_table)}`);
   if (v.keepalived_vip_mode !== 'arp' && v.keepalived_vip_mode !== 'bgp') errors.push(`keepalived_vip_mode must be arp or bgp, got "${v.keepalived_vip_mode}"`);
   // Checked in arp mode too: a value given is a value that may reach a file one day.
   if (v.bgp_speaker !== 'frr' && v.bgp_speaker !== 'lelastic') errors.push(`bgp_speaker must be frr or lelastic, got ${JSON.stringify(v.bgp_speaker)}`);

@@ -17,7 +17,7 @@ export async function holdsAll(ctx: DrillContext, host: string): Promise<boolean
   return (await vipsOn(ctx, host)).length === ctx.target.vips.length;
 }
 
-/** The sync group's state as ha-notify.sh recorded it (MASTER, BACKUP, FAULT), if any. */
+/** The sync group's state as ha-notify recorded it (MASTER, BACKUP, FAULT), if any. */
 export async function groupState(ctx: DrillContext, host: string): Promise<string | undefined> {
   const r = await ctx.exec(host, ['sh', '-c', 'cat /run/ha-notify/group-*.state 2>/dev/null'], 5);
   return r.code === 0 ? r.stdout.trim().split('\n')[0] || undefined : undefined;

@@ -20,6 +20,10 @@ export const REPO_PACKAGES = [
   'frr', 'frr-pythontools', 'bird2',
   // What the roles install besides the daemons: named so they do not depend on a Recommends chain.
   'jq', 'netbase',
+  // keepalived role: the resident notify reader releases the forwarding hold through libnftables.
+  'python3-nftables',
+  // The soak drill loads both gateways' CPUs.
+  'stress-ng',
 ];
 
 /** Installed from the repository into a route server's overlay before its first boot. */

@@ -19,7 +19,7 @@ export interface HandoverRestartArgs extends TaskOptions {
   watch?: string[];
   keepalivedUnit?: string;
   conntrackdConfig?: string;
-  /** Where ha-notify.sh records the VRRP group's state. */
+  /** Where ha-notify records the VRRP group's state. */
   stateDir?: string;
   /** Seconds the peer gets to answer for every VIP once keepalived stopped here. */
   takeoverTimeout?: number;

@@ -49,7 +49,7 @@ export function healthProblems(n: NodeState, s: PairSettings, as: 'peer' | 'node
   if (n.keepalived === 'active') {
     const faulty = Object.entries(n.vrrp).filter(([, v]) => v === 'FAULT').map(([k]) => k);
     if (faulty.length) out.push(`${n.host} is in VRRP FAULT (${faulty.join(', ')}): it cannot hold the VIPs`);
-    else if (!groupState(n)) out.push(`${n.host} records no VRRP group state in ${s.stateDir} (is ha-notify.sh running under keepalived?)`);
+    else if (!groupState(n)) out.push(`${n.host} records no VRRP group state in ${s.stateDir} (is ha-notify running under keepalived?)`);
   }
   return out;
 }

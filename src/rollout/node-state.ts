@@ -17,7 +17,7 @@ export interface NodeState {
   vips: string[];
   keepalived: ServiceState;
   conntrackd: ServiceState;
-  /** VRRP states ha-notify.sh recorded (VI_LAN, VI_WAN, group-G_NAT), when present. */
+  /** VRRP states ha-notify recorded (VI_LAN, VI_WAN, group-G_NAT), when present. */
   vrrp: Record<string, string>;
   /** ha-check run as the script user: ok, failing (with its syslog lines), or not installed. */
   check: { status: 'ok' | 'failing' | 'absent'; detail: string };

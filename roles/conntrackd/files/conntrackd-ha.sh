@@ -1,5 +1,5 @@
 #!/bin/sh
-# Managed by ts-play (role conntrackd). Called by keepalived's notify handler (ha-notify.sh)
+# Managed by ts-play (role conntrackd). Called by keepalived's notify handler (ha-notify)
 # and by the role's restart handler. Follows the upstream primary-backup.sh pattern:
 #   primary  commit the external cache, flush caches, resync with the kernel, bulk send
 #   commit   the first step of primary alone: the one that traffic must wait for

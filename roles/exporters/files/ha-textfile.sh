@@ -4,7 +4,7 @@
 #   ha_vrrp.prom        keepalived_vrrp_state, keepalived_vip_present, gateway_preferred_master
 #   nftables.prom       nftables_counter_bytes / _packets for every named counter
 #   conntrackd.prom     conntrackd cache sizes and sync channel figures from `conntrackd -s`
-# The VRRP state comes from the files ha-notify.sh writes on each ordered state change, checked
+# The VRRP state comes from the files ha-notify writes on each ordered state change, checked
 # against a running keepalived: a dead keepalived must not leave a stale MASTER behind.
 CONF=${HA_TEXTFILE_CONF:-/etc/ha-textfile.conf}
 TEXTFILE_DIR=/var/lib/prometheus/node-exporter

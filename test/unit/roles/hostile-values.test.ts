@@ -24,6 +24,7 @@ import { labNetwork } from '../../helpers/role-fixture.ts';
 const dir = mkdtempSync(join(tmpdir(), 'tsp-hostile-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 const PWNED = join(dir, 'pwned');
+const NOTIFY = join(import.meta.dirname, '../../../roles/keepalived/files/ha-notify');
 const HOSTILE = ['a\nvrrp_instance X {', `"; touch ${PWNED}; "`, `$(touch ${PWNED})`, `\`touch ${PWNED}\``, "x' ; touch /tmp/x ; '"];
 
 const GW1 = { ...labNetwork('gw1'), keepalived_priority: 254, keepalived_peer_priority: 250, mgmt_address: '198.18.0.11' };
@@ -123,9 +124,16 @@ for (const value of HOSTILE) {
     const check = render(healthcheck, 'ha-check.conf.ejs', { healthcheck_gateway: true, healthcheck_icmp_targets: [value], healthcheck_http_urls: [], healthcheck_http_status: 204, healthcheck_quorum: 0, healthcheck_timeout: 1, healthcheck_state_dir: value });
     t.is(sourced(check, 'HA_CHECK_STATE_DIR'), value);
     t.is(sourced(check, 'HA_CHECK_ICMP_TARGETS'), value);
-    const notify = render(keepalived, 'ha-notify.conf.ejs', { keepalived_vip_mode: value, keepalived_state_dir: value, keepalived_hold_command: value, hooks: {} });
+    const notify = render(keepalived, 'ha-notify.conf.ejs', { keepalived_vip_mode: value, keepalived_state_dir: value, keepalived_hold_command: value, nftables_table: value, conntrackd_socket: value, hooks: {} });
     t.is(sourced(notify, 'HA_VIP_MODE'), value);
     t.is(sourced(notify, 'HA_HOLD'), value);
+    // ha-notify reads the same file with Python's shlex: the same values, nothing run.
+    const f = join(dir, `notify-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(f, notify);
+    const py = spawnSync('/usr/bin/python3', ['-c', 'import json, runpy, sys; m = runpy.run_path(sys.argv[1]); print(json.dumps(m["load_conf"](sys.argv[2])))', NOTIFY, f], { encoding: 'utf8' });
+    t.is(py.status, 0, py.stderr);
+    const conf = JSON.parse(py.stdout) as Record<string, string>;
+    t.like(conf, { HA_VIP_MODE: value, HA_HOLD: value, HA_STATE_DIR: value, HA_HOLD_TABLE: `inet ${value}`, HA_CONNTRACKD_SOCKET: value });
     const textfile = render(exporters, 'ha-textfile.conf.ejs', { exporters_textfile_dir: value, exporters_vrrp_instances_file: value, exporters_vrrp_state_dir: value, exporters_collect_vrrp: true, exporters_collect_nftables: true, exporters_collect_conntrackd: true });
     t.is(sourced(textfile, 'TEXTFILE_DIR'), value);
     const node = render(exporters, 'prometheus-node-exporter.default.ejs', { args: [`--collector.textfile.directory=${value}`] });
