@@ -53,7 +53,7 @@ export async function drillCommand(argv: string[]): Promise<number> {
     const dir = resolve(args.out ?? join(PROJECT_ROOT, 'reports', stamp(started)));
     const md = await writeReport(results, {
       dir, hosts: [target.master, target.backup], vips: target.vips,
-      meta: { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), playbook: args.playbook, inventory: args.inventories, advertIntS: target.advertIntS, preemptDelayS: target.preemptDelayS },
+      meta: { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), playbook: args.playbook, inventory: args.inventories, advertIntS: target.advertIntS, downTimerAdverts: target.downTimerAdverts, preemptDelayS: target.preemptDelayS },
       prometheusUrl: book.prometheus ?? 'http://198.18.0.41:9090',
       dashboard: resolve(PROJECT_ROOT, book.dashboard ?? 'dashboards/grafana-dashboard.json'),
       dashboardVars: book.dashboardVars ?? {},

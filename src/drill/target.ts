@@ -22,10 +22,18 @@ export interface DrillTarget {
   /** Seconds a restarted node waits before taking the VIPs back (keepalived_preempt_delay). */
   preemptDelayS: number;
   advertIntS: number;
+  /** Adverts a backup may miss before it takes over (keepalived's down_timer_adverts). */
+  downTimerAdverts: number;
   nsOf: (host: string) => string;
 }
 
 const plain = (v: unknown): string | undefined => (typeof v === 'string' ? v.split('/')[0] : undefined);
+
+/**
+ * The keepalived role's defaults for what an inventory leaves unset (a unit test keeps them equal:
+ * the drill does not import the roles).
+ */
+export const KEEPALIVED_DEFAULTS = { advertIntS: 0.05, downTimerAdverts: 5 };
 
 export async function loadTarget(inventories: string[]): Promise<DrillTarget> {
   const inv = await openInventory(inventories, lazyDecryptor(undefined));
@@ -58,7 +66,8 @@ export async function loadTarget(inventories: string[]): Promise<DrillTarget> {
     vips,
     conntrackdConfig: typeof mv.conntrackd_config === 'string' ? mv.conntrackd_config : '/etc/conntrackd/conntrackd.conf',
     preemptDelayS: typeof mv.keepalived_preempt_delay === 'number' ? mv.keepalived_preempt_delay : 30,
-    advertIntS: typeof mv.keepalived_advert_int === 'number' ? mv.keepalived_advert_int : 0.2,
+    advertIntS: typeof mv.keepalived_advert_int === 'number' ? mv.keepalived_advert_int : KEEPALIVED_DEFAULTS.advertIntS,
+    downTimerAdverts: typeof mv.keepalived_down_timer_adverts === 'number' ? mv.keepalived_down_timer_adverts : KEEPALIVED_DEFAULTS.downTimerAdverts,
     nsOf: (h) => `${LAB.nsPrefix}${h}`,
   };
 }

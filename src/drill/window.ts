@@ -1,6 +1,6 @@
 import { type HostExec, agentScript, lastJson, sleep } from './exec.ts';
 import { type PingResult, parsePing, pingArgv } from './probes/ping.ts';
-import { type EchoResult, type IperfResult, type UdpResult, iperfArgv, parseIperf, udpResult } from './probes/streams.ts';
+import { type EchoResult, type IperfResult, type UdpReceiver, type UdpResult, iperfArgv, parseIperf, udpResult } from './probes/streams.ts';
 import { type CtdStats, parseCount, parseCtdStats } from './probes/conntrack.ts';
 import type { VipEvent } from './probes/vip.ts';
 import { VipWatcher } from './probes/vip-watch.ts';
@@ -45,6 +45,8 @@ export interface DrillContext {
 }
 
 export const PORTS = { udp: 5301, echo: 7001, stress: 7002 } as const;
+/** The UDP stream's rate: one datagram a millisecond times an outage to the millisecond. */
+export const UDP_PPS = 1000;
 
 export async function sampleParity(ctx: DrillContext): Promise<ParitySample> {
   const { target: tg, exec } = ctx;
@@ -83,7 +85,7 @@ export async function measure(ctx: DrillContext, seconds: number, probes: ProbeS
   let udp: UdpResult | undefined;
 
   const serverSide: Promise<unknown>[] = [];
-  let udpRecv: Promise<{ received: number; longestGapMs: number } | undefined> | undefined;
+  let udpRecv: Promise<UdpReceiver | undefined> | undefined;
   if (probes.udp) {
     udpRecv = exec(tg.server, ['python3', '-c', server, 'udp-recv', String(PORTS.udp), String(seconds + 3)], bound)
       .then((r) => lastJson(r.stdout));
@@ -112,8 +114,8 @@ export async function measure(ctx: DrillContext, seconds: number, probes: ProbeS
     }));
   }
   if (probes.udp) {
-    running.push(exec(tg.client, ['python3', '-c', client, 'udp-send', tg.serverAddr, String(PORTS.udp), '1000', String(seconds)], bound).then(async (r) => {
-      udp = udpResult(lastJson(r.stdout), await udpRecv);
+    running.push(exec(tg.client, ['python3', '-c', client, 'udp-send', tg.serverAddr, String(PORTS.udp), String(UDP_PPS), String(seconds)], bound).then(async (r) => {
+      udp = udpResult(lastJson(r.stdout), await udpRecv, UDP_PPS);
       if (!udp) errors.push(`udp: no result (exit ${r.code}) ${r.stderr.trim().slice(-200)}`);
     }));
   }

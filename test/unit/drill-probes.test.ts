@@ -5,7 +5,9 @@ import { outageAfter, parsePing, pingArgv } from '../../src/drill/probes/ping.ts
 import { ownerTimeline, ownersAt, parseMonitorLine, vipMoveMs, type VipEvent } from '../../src/drill/probes/vip.ts';
 import { parseIpv4Addresses } from '../../src/facts/addresses.ts';
 import { drift, parseCount, parseCtdStats, parseEntries } from '../../src/drill/probes/conntrack.ts';
-import { parseIperf, udpResult } from '../../src/drill/probes/streams.ts';
+import { parseIperf, udpLostAfter, udpResult } from '../../src/drill/probes/streams.ts';
+import { analyzeSwitch } from '../../src/drill/analyze.ts';
+import type { Measured } from '../../src/drill/window.ts';
 import { forwardedOnly } from '../../src/drill/reconcile.ts';
 import { syncLatencies } from '../../src/drill/scenarios/stress.ts';
 import { journalArgv, parseTakeovers, takeoverAfter } from '../../src/drill/probes/journal.ts';
@@ -29,7 +31,8 @@ test('ping: the outage after a fault, and none before it', (t) => {
   const o = outageAfter(r, fault);
   t.is(o.lostSeqs, 13, 'ping sent only 3 probes into a 140 ms gap: a steady 100 pps stream loses 13');
   t.true(Math.abs(o.restoredMs - 136.7) < 0.2, String(o.restoredMs));
-  t.deepEqual(outageAfter(r, 1795689155395), { gapMs: 0, lostSeqs: 0, restoredMs: 0 });
+  t.is(o.seqsMissing, 3);
+  t.deepEqual(outageAfter(r, 1795689155395), { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 });
 });
 
 test('ping: a run cut short without a summary falls back to the highest sequence', (t) => {
@@ -115,9 +118,26 @@ test('iperf3: a clean run, a reset and a stall', (t) => {
   t.like(parseIperf('iperf3: error - the server is busy running a test. try again later'), { ok: false, resets: 0 });
 });
 
-test('udp: loss from the sender and receiver counts', (t) => {
-  t.deepEqual(udpResult({ sent: 10000 }, { received: 9990, longestGapMs: 25 }), { sent: 10000, received: 9990, lost: 10, lossPct: 0.1, longestGapMs: 25 });
-  t.is(udpResult(undefined, { received: 1, longestGapMs: 0 }), undefined);
+test('udp: loss from the sender and receiver counts; the holes a fault made', (t) => {
+  t.deepEqual(udpResult({ sent: 10000 }, { received: 9990, longestGapMs: 25 }, 1000), { sent: 10000, received: 9990, lost: 10, lossPct: 0.1, longestGapMs: 25, intervalMs: 1, holes: [] });
+  t.is(udpResult(undefined, { received: 1, longestGapMs: 0 }, 1000), undefined);
+  const u = udpResult({ sent: 10000 }, { received: 9985, longestGapMs: 25, holes: [[1000, 1004, 3], [5000, 5007.2, 6], [5020, 5027, 6]] }, 1000)!;
+  t.deepEqual(udpLostAfter(u, 4999), { lost: 12, outageMs: 12 });
+  t.deepEqual(udpLostAfter(u, 5010), { lost: 6, outageMs: 6 }, 'a hole that ended before the fault is not its');
+  t.deepEqual(udpLostAfter(u, 9000), { lost: 0, outageMs: 0 });
+  t.deepEqual(udpLostAfter(udpResult({ sent: 500 }, { received: 497, longestGapMs: 40, holes: [[0, 40, 3]] }, 100)!, 0), { lost: 3, outageMs: 30 });
+});
+
+test('a switch\'s pings lost: with the UDP stream, a ping gap that lost nothing counts for nothing', (t) => {
+  const ping = parsePing('');
+  const base = { startMs: 0, vipEvents: [], errors: [] } as unknown as Measured;
+  const gapOnly = { ...base, ping: { ...ping, intervalMs: 10, gaps: [{ startMs: 1000, endMs: 1032, lostSeqs: 0 }] } };
+  t.is(analyzeSwitch(gapOnly as Measured, 's', 1010, 'gw2', []).lost, 2, 'without UDP: the steady-stream estimate of a 32 ms gap');
+  const withUdp = { ...gapOnly, udp: udpResult({ sent: 5000 }, { received: 4994, longestGapMs: 9, holes: [[1005, 1012, 6]] }, 1000) };
+  const s = analyzeSwitch(withUdp as Measured, 's', 1010, 'gw2', []);
+  t.like(s, { lost: 1, udpLost: 6, udpOutageMs: 6 });
+  const lostTwo = { ...withUdp, ping: { ...gapOnly.ping, gaps: [{ startMs: 1000, endMs: 1032, lostSeqs: 2 }] } };
+  t.is(analyzeSwitch(lostTwo as Measured, 's', 1010, 'gw2', []).lost, 2, 'what ping itself missed always counts');
 });
 
 test('stress: sync latency per connection; never seen is infinite', (t) => {
@@ -146,4 +166,16 @@ test('journal: the release is ha-hold\'s own line when there is one (ha-notify l
     '1795700000.060000 gw2 ha-notify[5]: group G_NAT MASTER: done',
   ].join('\n'));
   t.is(Math.round(tk!.holdOffAt! - tk!.masterAt), 21);
+});
+
+test('journal: the resident ha-notify says when it committed and released; those times count, not the lines\'', (t) => {
+  const [tk] = parseTakeovers([
+    '1795700000.000000 gw2 Keepalived_vrrp[1]: (VI_LAN) Entering MASTER STATE',
+    '1795700000.009000 gw2 ha-notify[4]: group G_NAT MASTER: taking over',
+    '1795700000.010000 gw2 ha-notify[4]: conntrackd -c: ok at 1795700000.003250 (2.1 ms after the MASTER line)',
+    '1795700000.011000 gw2 ha-notify[4]: forwarding released at 1795700000.004000 (2.9 ms after the MASTER line)',
+    '1795700000.060000 gw2 ha-notify[4]: group G_NAT MASTER: done',
+  ].join('\n'));
+  t.is(tk!.commitAt! - tk!.masterAt, 3.25);
+  t.is(tk!.holdOffAt! - tk!.masterAt, 4);
 });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bandChart, esc, lineChart, tickLabel } from '../../src/drill/report/svg.ts';
 import { check, compare, margin, silentMasterTakeoverMs, worst } from '../../src/drill/report/targets.ts';
+import { KEEPALIVED_DEFAULTS } from '../../src/drill/target.ts';
+import { defaults as keepalivedDefaults } from '../../roles/keepalived/defaults.ts';
 import { dashboardPanels, legend } from '../../src/drill/report/prometheus.ts';
 import { writeReport } from '../../src/drill/report/write.ts';
 import { parseDrillArgs } from '../../src/drill/args.ts';
@@ -56,6 +58,9 @@ test('criteria: each operator, margins and the worst of repeated runs', (t) => {
   t.is(worst([99.95, 99.2], { op: '>=', value: 99.9, text: '' }), 99.2);
   t.is(worst([0, 2, 0], { op: '==', value: 0, text: '' }), 2);
   t.is(silentMasterTakeoverMs(0.2), 722);
+  // The role's defaults: 5 adverts of 50 ms, the lab's backup at priority 250.
+  t.is(silentMasterTakeoverMs(0.05, 250, 5), 251);
+  t.deepEqual(KEEPALIVED_DEFAULTS, { advertIntS: keepalivedDefaults.keepalived_advert_int, downTimerAdverts: keepalivedDefaults.keepalived_down_timer_adverts }, 'the drill\'s fallbacks are the role\'s defaults');
 });
 
 const result = (name: string, metrics: ScenarioResult['metrics'], ok = true): ScenarioResult => ({

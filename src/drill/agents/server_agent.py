@@ -1,5 +1,5 @@
 # ts-play drill agent on the lab's server host. Sent as `python3 -c`; prints one JSON line.
-#   udp-recv PORT SECONDS          count sequence-numbered datagrams, report gaps
+#   udp-recv PORT SECONDS          count sequence-numbered datagrams, report gaps and holes
 #   tcp-echo PORT SECONDS          echo every byte on every accepted connection (stress holder too)
 import json, os, resource, selectors, socket, struct, sys, time
 
@@ -12,7 +12,7 @@ def udp_recv(port, seconds):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     s.bind(("0.0.0.0", port))
     end = time.time() + seconds
-    seen = set()
+    seen = {}
     last_t = None
     longest = 0.0
     dups = 0
@@ -33,12 +33,21 @@ def udp_recv(port, seconds):
         if seq in seen:
             dups += 1
             continue
-        seen.add(seq)
+        # The sender's clock for the datagram: holes are placed in time by when the missing
+        # datagrams were due, which the receiver's own scheduling cannot shift.
+        seen[seq] = struct.unpack("!d", data[8:16])[0] * 1000 if len(data) >= 16 else now
         max_seq = max(max_seq, seq)
         if last_t is not None:
             longest = max(longest, now - last_t)
         last_t = now
-    print(json.dumps({"received": len(seen), "maxSeq": max_seq, "dups": dups, "longestGapMs": round(longest, 1)}))
+    # Runs of missing sequence numbers, each with the send times of the datagrams around it.
+    holes = []
+    prev = None
+    for seq in sorted(seen):
+        if prev is not None and seq - prev > 1 and len(holes) < 1000:
+            holes.append([round(seen[prev], 1), round(seen[seq], 1), seq - prev - 1])
+        prev = seq
+    print(json.dumps({"received": len(seen), "maxSeq": max_seq, "dups": dups, "longestGapMs": round(longest, 1), "holes": holes}))
 
 def tcp_echo(port, seconds):
     raise_nofile()

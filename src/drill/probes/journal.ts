@@ -20,15 +20,18 @@ export function parseTakeovers(out: string): Takeover[] {
   for (const line of out.split('\n')) {
     const m = /^(\d+\.\d+)\s+\S+\s+(\S+?)(?:\[\d+\])?:\s+(.*)$/.exec(line);
     if (!m) continue;
-    const t = Number(m[1]) * 1000;
     const msg = m[3]!;
+    // ha-notify logs after the release and says when each step happened: the journal's own time
+    // for those lines is when the line arrived, later.
+    const at = /^(?:conntrackd -c: ok|forwarding released) at (\d+\.\d+) /.exec(msg);
+    const t = Number(at ? at[1] : m[1]) * 1000;
     if (/Entering MASTER STATE/.test(msg)) {
       if (!cur || (cur.doneAt !== undefined)) {
         cur = { masterAt: t };
         r.push(cur);
       }
     } else if (cur && /conntrackd -c: ok/.test(msg)) cur.commitAt ??= t;
-    // ha-hold's own line is written right after the release; ha-notify reports it later.
+    // ha-hold's own line (a forked release) is written right after it; ha-notify reports it later.
     else if (cur && /forwarding released|ha-hold off: ok/.test(msg)) cur.holdOffAt ??= t;
     else if (cur && /announcing as primary \(VRRP MASTER\)$/.test(msg)) cur.announcedAt ??= t;
     else if (cur && /MASTER: done/.test(msg)) cur.doneAt ??= t;

@@ -83,13 +83,13 @@ export function parsePing(output: string, intervalMs = 10): PingResult {
  * within `slackMs` after it. Zero when traffic never stopped. `lostSeqs` is
  * the pings a steady 100 pps stream loses in that gap.
  */
-export function outageAfter(r: PingResult, faultMs: number, slackMs = 3000): { gapMs: number; lostSeqs: number; restoredMs: number } {
+export function outageAfter(r: PingResult, faultMs: number, slackMs = 3000): { gapMs: number; lostSeqs: number; seqsMissing: number; restoredMs: number } {
   const g = r.gaps.find((x) => x.endMs > faultMs && x.startMs <= faultMs + slackMs);
-  if (!g) return { gapMs: 0, lostSeqs: 0, restoredMs: 0 };
+  if (!g) return { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 };
   // ping slows its sending while replies are missing, so the sequence gap undercounts an
   // outage: count what a steady 100 pps stream would have lost, whichever is larger.
   const steady = Math.max(0, Math.round((g.endMs - g.startMs) / r.intervalMs) - 1);
-  return { gapMs: round1(g.endMs - g.startMs), lostSeqs: Math.max(g.lostSeqs, steady), restoredMs: round1(Math.max(0, g.endMs - faultMs)) };
+  return { gapMs: round1(g.endMs - g.startMs), lostSeqs: Math.max(g.lostSeqs, steady), seqsMissing: g.lostSeqs, restoredMs: round1(Math.max(0, g.endMs - faultMs)) };
 }
 
 export const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -62,20 +62,48 @@ export interface EchoResult {
   error: string | null;
 }
 
+/** Datagrams missing in a row, between two received ones sent at startMs and endMs (sender's clock). */
+export interface UdpHole {
+  startMs: number;
+  endMs: number;
+  lost: number;
+}
+
 export interface UdpResult {
   sent: number;
   received: number;
   lost: number;
   lossPct: number;
   longestGapMs: number;
+  /** The sender's interval: a hole of N datagrams is N x this much outage. */
+  intervalMs: number;
+  holes: UdpHole[];
 }
 
-export function udpResult(sender: { sent: number } | undefined, receiver: { received: number; longestGapMs: number } | undefined): UdpResult | undefined {
+export interface UdpReceiver {
+  received: number;
+  longestGapMs: number;
+  holes?: Array<[number, number, number]>;
+}
+
+export function udpResult(sender: { sent: number } | undefined, receiver: UdpReceiver | undefined, pps: number): UdpResult | undefined {
   if (!sender || !receiver) return undefined;
   const lost = Math.max(0, sender.sent - receiver.received);
   return {
     sent: sender.sent, received: receiver.received, lost,
     lossPct: sender.sent > 0 ? Math.round((10000 * lost) / sender.sent) / 100 : 0,
     longestGapMs: receiver.longestGapMs,
+    intervalMs: 1000 / pps,
+    holes: (receiver.holes ?? []).map(([startMs, endMs, n]) => ({ startMs, endMs, lost: n })),
   };
+}
+
+/**
+ * The datagrams a fault cost: the holes that end after it and begin within slackMs. The sender
+ * keeps its schedule (it catches up after a stall of its own), so a hole of N is N intervals of
+ * outage, however late the client's ping or the receiver ran.
+ */
+export function udpLostAfter(u: UdpResult, faultMs: number, slackMs = 3000): { lost: number; outageMs: number } {
+  const lost = u.holes.filter((h) => h.endMs > faultMs && h.startMs <= faultMs + slackMs).reduce((s, h) => s + h.lost, 0);
+  return { lost, outageMs: Math.round(lost * u.intervalMs * 10) / 10 };
 }

@@ -7,6 +7,8 @@ export interface ReportMeta {
   playbook: string;
   inventory: string[];
   advertIntS: number;
+  /** keepalived's down_timer_adverts (3 when a report predates it). */
+  downTimerAdverts?: number;
   preemptDelayS: number;
   prometheus: { url: string; reachable: boolean; panels: { title: string; file?: string; error?: string }[] };
   charts: Record<string, string[]>;
@@ -17,12 +19,13 @@ const mark = (v: string): string => (v === 'pass' ? 'pass' : v === 'fail' ? '**M
 
 /** Why a figure can miss its target, from what the configuration makes inevitable. */
 function why(row: ComparedRow, meta: ReportMeta): string {
-  const silent = silentMasterTakeoverMs(meta.advertIntS);
+  const adverts = meta.downTimerAdverts ?? 3;
+  const silent = silentMasterTakeoverMs(meta.advertIntS, 250, adverts);
   switch (row.metric) {
     case 'restoredMs':
     case 'vipMoveMs':
       return row.scenario === 'hard'
-        ? `a master that vanishes without a priority-0 advert is replaced after 3 x advert_int + skew = ${silent} ms (advert_int ${meta.advertIntS} s); lower advert_int to go faster, at the cost of false failovers in host stalls`
+        ? `a master that vanishes without a priority-0 advert is replaced after ${adverts} x advert_int + skew = ${silent} ms (advert_int ${meta.advertIntS} s, down_timer_adverts ${adverts}); fewer adverts or a shorter interval go faster, at the cost of false failovers in host stalls and advert loss`
         : 'a cleanly stopping master sends priority 0; the time left is keepalived\'s transition, GARP and the notify script (conntrackd commit under ha-hold)';
     case 'preferredMasterS':
       return `the preferred node waits keepalived_preempt_delay (${meta.preemptDelayS} s) before taking the VIPs back, so conntrackd has resynced first`;
@@ -68,12 +71,15 @@ export function scenarioSection(r: ScenarioResult, charts: readonly string[]): s
   if (figures.length) out.push(`Figures: ${figures.join(', ')}`, '');
   if (r.switches.length) {
     const bgp = r.switches.some((s) => s.routeMs !== undefined || s.announceMs !== undefined);
-    const extra = bgp ? ' MASTER -> announced (ms) | fault -> route server best path (ms) |' : '';
-    out.push(`| switch | to | VIP move (ms) | traffic restored (ms) | pings lost | longest gap (ms) | fault -> MASTER (ms) | MASTER -> commit (ms) | MASTER -> hold off (ms) |${extra}`, `|---|---|---|---|---|---|---|---|---|${bgp ? '---|---|' : ''}`);
+    const udp = r.switches.some((s) => s.udpLost !== undefined);
+    const extra = (udp ? ' UDP lost (1000 pps) |' : '') + (bgp ? ' MASTER -> announced (ms) | fault -> route server best path (ms) |' : '');
+    const rule = '---|'.repeat(9 + (udp ? 1 : 0) + (bgp ? 2 : 0));
+    out.push(`| switch | to | VIP move (ms) | traffic restored (ms) | pings lost | longest ping gap (ms) | fault -> MASTER (ms) | MASTER -> commit (ms) | MASTER -> hold off (ms) |${extra}`, `|${rule}`);
     for (const s of r.switches) {
-      const cols = bgp ? ` ${s.announceMs ?? 'n/a'} | ${s.routeMs ?? 'n/a'} |` : '';
+      const cols = (udp ? ` ${s.udpLost ?? 'n/a'} |` : '') + (bgp ? ` ${s.announceMs ?? 'n/a'} | ${s.routeMs ?? 'n/a'} |` : '');
       out.push(`| ${s.what} | ${s.to} | ${s.vipMoveMs ?? 'n/a'} | ${s.restoredMs ?? 'n/a'} | ${s.lost} | ${s.gapMs} | ${s.vrrpMs ?? 'n/a'} | ${s.commitMs ?? 'n/a'} | ${s.holdMs ?? 'n/a'} |${cols}`);
     }
+    if (udp) out.push('', 'UDP lost: datagrams of the 1000 pps stream missing at the switch, i.e. its outage in ms. Pings lost is what ping itself missed or what that outage costs a steady 100 pps stream, whichever is larger: a ping gap alone also holds the client\'s own scheduling stalls.');
     out.push('', 'The MASTER columns come from the new master\'s journal (keepalived, ha-notify, conntrackd-ha): the outage is VRRP time plus the time forwarding stays held while conntrackd commits the synced flows.');
     if (bgp) out.push('', 'bgp mode: the new master announces the shared IP as primary right after the release (ha-bgp\'s journal line); the last column is when the route server in front of the server (rs1) installed its best path at the new node (`ip monitor route` in its namespace). Traffic comes back once that route has moved: after a hard fault, the dead node\'s announcement lasts until its session ends (hold time or BFD).');
     out.push('');
@@ -102,7 +108,7 @@ export function reportMarkdown(results: readonly ScenarioResult[], rows: readonl
   return [
     '# Failover drill report', '',
     `Run ${meta.startedAt} .. ${meta.finishedAt}; playbook ${meta.playbook}; inventory ${meta.inventory.join(', ')}.`,
-    `VRRP advert_int ${meta.advertIntS} s, preempt_delay ${meta.preemptDelayS} s. Figures are benchmark results on the lab (one machine, network namespaces): targets are compared here, not asserted by tests.`, '',
+    `VRRP advert_int ${meta.advertIntS} s, down_timer_adverts ${meta.downTimerAdverts ?? 3}, preempt_delay ${meta.preemptDelayS} s. Figures are benchmark results on the lab (one machine, network namespaces): targets are compared here, not asserted by tests.`, '',
     '## Summary', '', summaryTable(rows), '',
     '## Missed targets', '', missesSection(rows, results, meta), '',
     '## Scenarios', '', ...results.map((r) => scenarioSection(r, meta.charts[r.name] ?? [])),

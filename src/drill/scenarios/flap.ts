@@ -1,37 +1,81 @@
 import { summarize } from '../analyze.ts';
 import { DrillError, sleep } from '../exec.ts';
 import { clearImpairment, converge, impairVrrp, impairmentDrops } from '../lab-control.ts';
-import { measure } from '../window.ts';
-import type { Scenario } from './types.ts';
+import { type DrillContext, measure } from '../window.ts';
+import type { Scenario, ScenarioParams, ScenarioResult } from './types.ts';
 
-/** Loss (and jitter where the kernel allows) on the VRRP path for N seconds: no VIP may move. */
+/** The transient unit the load runs in on each gateway: stopped by its name, never by a pattern. */
+const LOAD_UNIT = 'tsp-drill-load';
+
+/** `Entering MASTER|BACKUP|FAULT STATE` lines keepalived logged on a host since a time: its VRRP transitions. */
+export function countTransitions(journal: string): number {
+  return journal.split('\n').filter((l) => /\(VI_\w+\) Entering (MASTER|BACKUP|FAULT) STATE/.test(l)).length;
+}
+
+/**
+ * stress-ng's CPU workers on both gateways (one per CPU, at `pct` % each) for `seconds`, in a
+ * transient unit; stress-ng comes from the host's own repository (the lab's offline one).
+ */
+async function loadCpus(ctx: DrillContext, hosts: string[], pct: number, seconds: number): Promise<string> {
+  for (const h of hosts) {
+    const have = await ctx.exec(h, ['sh', '-c', 'command -v stress-ng >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q stress-ng >/dev/null'], 300);
+    if (have.code !== 0) throw new DrillError(`stress-ng is not installable on ${h} (exit ${have.code}): ${have.stderr.trim().slice(-300)}`);
+    const r = await ctx.exec(h, ['systemd-run', '--quiet', '--collect', `--unit=${LOAD_UNIT}`, 'stress-ng', '--cpu', '0', '--cpu-load', String(pct), '--timeout', `${seconds}s`], 30);
+    if (r.code !== 0) throw new DrillError(`starting stress-ng on ${h} failed (exit ${r.code}): ${r.stderr.trim().slice(-300)}`);
+  }
+  return `stress-ng --cpu 0 --cpu-load ${pct} (one worker per CPU) on ${hosts.join(' and ')} for ${seconds} s: both gateways share this machine's cores with the lab`;
+}
+
+async function stopLoad(ctx: DrillContext, hosts: string[]): Promise<void> {
+  for (const h of hosts) await ctx.exec(h, ['systemctl', 'stop', LOAD_UNIT], 30);
+}
+
+/**
+ * Loss (and jitter where the kernel allows) on the VRRP path for N seconds, optionally with both
+ * gateways' CPUs loaded: no VIP may move, and keepalived may not change state even briefly.
+ */
+async function impaired(ctx: DrillContext, p: ScenarioParams, cpuPct: number): Promise<Omit<ScenarioResult, 'name' | 'title' | 'ok' | 'startedAt' | 'durationS'>> {
+  const seconds = Number(p.seconds);
+  const notes: string[] = [];
+  const gws = [ctx.target.master, ctx.target.backup];
+  try {
+    const m = await measure(ctx, seconds + 2, { ping: true, udp: true, parity: true }, async () => {
+      if (cpuPct > 0) notes.push(await loadCpus(ctx, gws, cpuPct, seconds));
+      notes.push(...(await impairVrrp(ctx, Number(p.loss), Number(p.jitter))));
+      await sleep(seconds * 1000);
+      notes.push(`VRRP adverts dropped by the impairment: ${await impairmentDrops()}`);
+    });
+    const metrics = summarize([m], [], ctx.target.master, ctx.target.backup);
+    // Every VIP arrival after the start snapshot is a failover (or a flap back).
+    metrics.failovers = m.vipEvents.filter((e) => e.present && e.t > m.startMs + 50 && e.host !== ctx.target.master).length;
+    // A backup that went MASTER for a moment may never have shown a VIP to the monitor: keepalived's
+    // own state changes are the stricter count.
+    let transitions = 0;
+    for (const h of gws) {
+      const j = await ctx.exec(h, ['journalctl', '-o', 'cat', '--no-pager', '-t', 'Keepalived', '-t', 'Keepalived_vrrp', '--since', `@${Math.floor(m.startMs / 1000)}`], 15);
+      // A flap never restarts or reloads keepalived; someone sharing the lab (a rollout test) does.
+      if (/Reloading|Stopping|Starting Keepalived/.test(j.stdout)) throw new DrillError(`disturbed: keepalived was reloaded or restarted on ${h} during the window`);
+      transitions += countTransitions(j.stdout);
+    }
+    metrics.vrrpTransitions = transitions;
+    return { metrics, switches: [], runs: [m], notes };
+  } finally {
+    if (cpuPct > 0) await stopLoad(ctx, gws);
+    await clearImpairment();
+    await converge(ctx);
+  }
+}
+
 export const flap: Scenario = {
   name: 'flap',
   title: 'Flap resistance: loss and jitter on the VRRP path',
   defaults: { seconds: 60, loss: 5, jitter: 50 },
-  async run(ctx, p) {
-    const seconds = Number(p.seconds);
-    const notes: string[] = [];
-    try {
-      const m = await measure(ctx, seconds + 2, { ping: true, parity: true }, async () => {
-        notes.push(...(await impairVrrp(ctx, Number(p.loss), Number(p.jitter))));
-        await sleep(seconds * 1000);
-        notes.push(`VRRP adverts dropped by the impairment: ${await impairmentDrops()}`);
-      });
-      const metrics = summarize([m], [], ctx.target.master, ctx.target.backup);
-      // Every VIP arrival after the start snapshot is a failover (or a flap back).
-      metrics.failovers = m.vipEvents.filter((e) => e.present && e.t > m.startMs + 50 && e.host !== ctx.target.master).length;
-      if (metrics.failovers > 0) {
-        // A flap never restarts or reloads keepalived; someone sharing the lab (a rollout test) does.
-        for (const h of [ctx.target.master, ctx.target.backup]) {
-          const j = await ctx.exec(h, ['journalctl', '-o', 'cat', '--no-pager', '-t', 'Keepalived', '-t', 'Keepalived_vrrp', '--since', `@${Math.floor(m.startMs / 1000)}`], 15);
-          if (/Reloading|Stopping|Starting Keepalived/.test(j.stdout)) throw new DrillError(`disturbed: keepalived was reloaded or restarted on ${h} during the flap window`);
-        }
-      }
-      return { metrics, switches: [], runs: [m], notes };
-    } finally {
-      await clearImpairment();
-      await converge(ctx);
-    }
-  },
+  run: (ctx, p) => impaired(ctx, p, 0),
+};
+
+export const soak: Scenario = {
+  name: 'soak',
+  title: 'Soak: VRRP advert loss with both gateways\' CPUs loaded',
+  defaults: { seconds: 600, loss: 5, jitter: 0, cpu: 100 },
+  run: (ctx, p) => impaired(ctx, p, Number(p.cpu)),
 };

@@ -1,4 +1,4 @@
-import { flap } from './flap.ts';
+import { flap, soak } from './flap.ts';
 import { partitionBoth, partitionSync, partitionVrrp } from './partition.ts';
 import { hard } from './hard.ts';
 import { rebootScenario } from './reboot.ts';
@@ -14,7 +14,7 @@ const udp: Scenario = {
   run: (ctx, p) => switchSeries(ctx, Number(p.switches), Number(p.settle)),
 };
 
-export const SCENARIOS: readonly Scenario[] = [soft, hard, tcp, udp, rebootScenario, flap, stress, reconcileScenario, partitionVrrp, partitionSync, partitionBoth];
+export const SCENARIOS: readonly Scenario[] = [soft, hard, tcp, udp, rebootScenario, flap, soak, stress, reconcileScenario, partitionVrrp, partitionSync, partitionBoth];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

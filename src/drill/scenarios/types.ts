@@ -17,6 +17,8 @@ export interface Metrics {
   /** Backup's external cache / master's internal cache at the last sample before the first fault. */
   syncParityPct?: number;
   failovers?: number;
+  /** keepalived's own state changes on both nodes in a window that should have none (flap, soak). */
+  vrrpTransitions?: number;
   /** Number of VIP moves that were expected to happen (switches). */
   switches?: number;
   rolesBackS?: number;
@@ -57,6 +59,8 @@ export interface ScenarioResult {
     what: string; to: string; vipMoveMs?: number; restoredMs?: number; lost: number; gapMs: number;
     /** From the new master's journal: fault -> MASTER, MASTER -> conntrackd commit done, MASTER -> forwarding released. */
     vrrpMs?: number; commitMs?: number; holdMs?: number;
+    /** The 1000 pps UDP stream's datagrams lost at this switch, and the outage they make. */
+    udpLost?: number; udpOutageMs?: number;
     /** bgp mode: MASTER -> announced as primary (journal); fault -> the route server's route at the new node. */
     announceMs?: number; routeMs?: number;
   }[];
