@@ -22,6 +22,8 @@ export interface TwinSpec {
   files: FileEntry[];
   symlinks: Array<{ path: string; target: string }>;
   permissions: PermEntry[];
+  /** Paths that must not exist (files an earlier version installed). */
+  absent: string[];
   sysctls: SysctlEntry[];
   services: ServiceEntry[];
   /** Every handler name a file can notify: the twin's playbook must implement each one. */
@@ -134,6 +136,12 @@ function addTask(spec: TwinSpec, role: string, task: AnyTask, facts: Facts): voi
       pushUnique(spec.permissions, { path: m[1]!, owner: m[2]!, group: m[3]!, mode }, (p) => p.path);
       return;
     }
+    case 'absent': {
+      const m = /^absent (\S+)$/.exec(task.name);
+      if (!m) throw new ExtractError(`${where(role, task)}: unexpected name`);
+      if (!spec.absent.includes(m[1]!)) spec.absent.push(m[1]!);
+      return;
+    }
     case 'command': {
       const m = USER.exec(task.name);
       if (!m) throw new ExtractError(`${where(role, task)}: only "system user NAME" commands are compared`);
@@ -162,7 +170,7 @@ function addTask(spec: TwinSpec, role: string, task: AnyTask, facts: Facts): voi
 
 /** One host's twin spec from its planned roles; `facts` decides tasks' `when` (e.g. systemd-only drop-ins). */
 export function extractSpec(roles: PlannedRole[], facts: Facts): TwinSpec {
-  const spec: TwinSpec = { users: [], packages: [], dirs: [], files: [], symlinks: [], permissions: [], sysctls: [], services: [], handlers: [], skipped: [] };
+  const spec: TwinSpec = { users: [], packages: [], dirs: [], files: [], symlinks: [], permissions: [], absent: [], sysctls: [], services: [], handlers: [], skipped: [] };
   for (const role of roles) {
     for (const task of role.tasks) {
       const when = task.when?.(facts) ?? true;

@@ -35,6 +35,7 @@ export function varsDocument(spec: TwinSpec): Record<string, unknown> {
     tsplay_files: spec.files.map(({ content: _c, ...f }) => ({ ...f, src: `files${f.path}` })),
     tsplay_symlinks: spec.symlinks,
     tsplay_permissions: spec.permissions,
+    tsplay_absent: spec.absent,
     tsplay_sysctls: spec.sysctls,
     // Flat /proc/sys path, value pairs: the positional arguments of the one live-sysctl command.
     tsplay_sysctl_args: spec.sysctls.flatMap((s) => [procPath(s.key), s.value]),

@@ -78,11 +78,11 @@ export async function benchGateways(res: Results, o: BenchOptions): Promise<void
   await converge('converging the gateways with ts-play', tsplay('playbooks/site.ts', LAB_INV, []));
   o.log('gateways: no-change runs');
   for (let i = 0; i < o.runs; i++) for (const v of variants) await measure(res, 'gateways', 'no-change', v, [], 2, true, o.log);
-  o.log('gateways: one-variable change (keepalived_advert_int 0.2 <-> 0.3)');
-  let current = '0.2';
+  o.log('gateways: one-variable change (keepalived_advert_int 0.05 <-> 0.06)');
+  let current = '0.05';
   for (let i = 0; i < o.runs; i++) {
     for (const v of variants) {
-      current = current === '0.2' ? '0.3' : '0.2';
+      current = current === '0.05' ? '0.06' : '0.05';
       await measure(res, 'gateways', 'one-variable change', v, [`keepalived_advert_int=${current}`], 2, false, o.log);
     }
   }

@@ -111,7 +111,7 @@ export function markdown(res: Results, m: Machine, light: number, previous?: str
     '',
     '- **gw1+gw2**: `playbooks/site.ts` (serial 1, lynis left out on both sides) against',
     '  `bench/ansible/gateways.yml` (serial 1 too). *first run*: both gateways are fresh overlays before',
-    '  each run; *one-variable change*: `keepalived_advert_int` flips between 0.2 and 0.3 on every run',
+    '  each run; *one-variable change*: `keepalived_advert_int` flips between 0.05 and 0.06 on every run',
     '  (keepalived.conf rewritten, keepalived reloaded). ts-play runs with its rollout gates (default) and',
     '  with `-e rollout_gates=false`. Its runs include site.ts\'s monitoring play on the monitor host (14',
     '  tasks, 2 round trips), which the twin does not have: a handicap for ts-play, not for Ansible.',

@@ -20,6 +20,10 @@ export interface ScaleRound {
   cpuS?: number;
   maxRssMiB?: number;
   roundtrips?: number;
+  /** The lab at this size (first round only): seconds `lab up --light N` took, MemAvailable it used, network namespaces. */
+  labUpS?: number;
+  labMemMiB?: number;
+  netns?: number;
 }
 
 export class Results {

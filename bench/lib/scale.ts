@@ -9,6 +9,17 @@ import { median, secs } from './stats.ts';
 import { problem, tsplay } from './tools.ts';
 import { LIGHT_INVENTORY, lightAddresses, lightHosts, lightInventoryCount, sshFloor } from './lab.ts';
 import type { Results, ScaleRound } from './results.ts';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+function memAvailableMiB(): number {
+  const kib = /^MemAvailable:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1];
+  return Number(kib ?? 0) / 1024;
+}
+
+function netnsCount(): number {
+  return spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+}
 
 /** ts-play's no-change run within this many times the SSH floor, at every size (issue 19). */
 export const SCALE_TARGET = 1.3;
@@ -18,7 +29,13 @@ export async function benchScale(res: Results, sizes: number[], runs: number, lo
   try {
     for (const n of sizes) {
       log(`scale: ${n} light hosts`);
+      // The lab's own cost of this size, from no light hosts: what `lab up --light N` takes.
+      await lightHosts(0);
+      const memBefore = memAvailableMiB();
+      const t0 = process.hrtime.bigint();
       await lightHosts(n);
+      const lab = { labUpS: Number(process.hrtime.bigint() - t0) / 1e9, labMemMiB: memBefore - memAvailableMiB(), netns: netnsCount() };
+      log(`  lab: up --light ${n} in ${secs(lab.labUpS)}, ${lab.labMemMiB.toFixed(0)} MiB of MemAvailable, ${lab.netns} network namespaces`);
       if (lightInventoryCount() !== n) throw new Error(`.lab/light.yml lists ${lightInventoryCount()} hosts, not ${n}`);
       const converge = await tsplay('bench/light.ts', LIGHT_INVENTORY, ['-f', String(n)]);
       if (converge.code !== 0) throw new Error(`converging ${n} light hosts failed (exit ${converge.code}):\n${converge.stdout.slice(-3000)}`);
@@ -29,7 +46,7 @@ export async function benchScale(res: Results, sizes: number[], runs: number, lo
         if (bad) throw new Error(`scale ${n}: ts-play ${bad}\n${r.stdout.slice(-3000)}${r.stderr.slice(-2000)}`);
         const trips = [...r.recap.values()].map((h) => h.roundtrips).filter((x): x is number => x !== undefined);
         const round: ScaleRound = {
-          hosts: n, floorS, tsplayS: r.seconds,
+          hosts: n, floorS, tsplayS: r.seconds, ...(i === 0 ? lab : {}),
           ...(r.usage ? { cpuS: r.usage.userCpuS + r.usage.systemCpuS, maxRssMiB: r.usage.maxRssMiB } : {}),
           ...(trips.length ? { roundtrips: median(trips) } : {}),
         };
@@ -84,6 +101,12 @@ export function scaleSection(scale: ScaleRound[]): string[] {
       `${a.rss !== undefined && b.rss !== undefined ? ` and ${(((b.rss - a.rss) / span) * 1024).toFixed(0)} KiB of peak memory` : ''}.`);
   }
   out.push('', '![wall time per host against host count](benchmarks-scale.svg)');
+  const labs = scale.filter((r) => r.labUpS !== undefined);
+  if (labs.length) {
+    out.push('', 'The lab at each size (from no light hosts; MemAvailable of the whole machine before and after, so the light hosts\' systemd-free sshd and the namespaces):', '',
+      '| light hosts | `lab up --light N` | MemAvailable used | per host | network namespaces |', '|---|---|---|---|---|');
+    for (const r of labs) out.push(`| ${r.hosts} | ${secs(r.labUpS!)} | ${r.labMemMiB!.toFixed(0)} MiB | ${((r.labMemMiB! / r.hosts) * 1).toFixed(1)} MiB | ${r.netns} |`);
+  }
   return out;
 }
 
