@@ -1,5 +1,5 @@
 // Chaos and acceptance drills (issue 8): `ts-play drill playbooks/drill.ts -i inventory/lab.yml`.
-// Order matters only for time: the long ones (reboot, flap, stress) come last. Each scenario starts
+// Order matters only for time: the long ones (reboot, flap, soak, stress) come last. Each scenario starts
 // from and returns to the converged lab (preferred master holding the VIPs).
 import { defineDrill } from 'ts-play';
 
@@ -11,6 +11,7 @@ export default defineDrill({
     { name: 'udp', params: { switches: 4 } },
     { name: 'reboot' },
     { name: 'flap', params: { seconds: 60, loss: 5, jitter: 50 } },
+    { name: 'soak', params: { seconds: 600, loss: 5, cpu: 100 } },
     { name: 'stress', params: { connections: 10000, rate: 2000 } },
     { name: 'reconcile' },
   ],

@@ -28,7 +28,7 @@ test('soft failover drill: the VIPs move to the backup and back, the report is w
       t.true(existsSync(join(out, f)), `${f} written`);
     }
     const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
-      scenarios: { name: string; ok: boolean; metrics: Record<string, number>; switches: { to: string; vipMoveMs?: number; restoredMs?: number; lost: number }[] }[];
+      scenarios: { name: string; ok: boolean; metrics: Record<string, number>; switches: { to: string; vipMoveMs?: number; restoredMs?: number; lost: number; holdMs?: number; udpLost?: number }[] }[];
     };
     const soft = res.scenarios.find((s) => s.name === 'soft')!;
     t.true(soft.ok);
@@ -37,6 +37,10 @@ test('soft failover drill: the VIPs move to the backup and back, the report is w
       t.is(typeof s.vipMoveMs, 'number');
       t.true(Number.isFinite(s.vipMoveMs!) && s.vipMoveMs! >= 0);
       t.true(Number.isInteger(s.lost) && s.lost >= 0);
+      // The new master's resident ha-notify said when it released (journal), and the 1000 pps
+      // stream placed the switch's outage: both are figures, present whatever their size.
+      t.true(Number.isFinite(s.holdMs) && s.holdMs! >= 0, `holdMs ${s.holdMs}`);
+      t.true(Number.isInteger(s.udpLost) && s.udpLost! >= 0, `udpLost ${s.udpLost}`);
     }
     for (const k of ['vipMoveMs', 'pingLost', 'pingLongestGapMs', 'tcpResets', 'udpLossPct', 'syncParityPct']) {
       t.is(typeof soft.metrics[k], 'number', k);
@@ -45,6 +49,15 @@ test('soft failover drill: the VIPs move to the backup and back, the report is w
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     t.regex(md, /\| soft \| VIP move time \| [\d.]+ ms \|/);
     t.true(readdirSync(out).filter((f) => f.endsWith('.svg')).every((f) => readFileSync(join(out, f), 'utf8').trim().endsWith('</svg>')));
+    // keepalived's fifo reader is the resident Python one on both nodes, and each takeover was
+    // released by it, through libnftables, not by a forked ha-hold.
+    for (const gw of ['gw1', 'gw2']) {
+      const ps = run([bin, 'lab', 'exec', gw, '--', 'sh', '-c', 'ps -o args= -C ha-notify'], 30_000);
+      t.regex(ps.stdout, /^\/usr\/bin\/python3 \/usr\/local\/sbin\/ha-notify \/run\/keepalived-ha-notify\.fifo$/m, `${gw}: ${ps.stdout}${ps.stderr}`);
+      const j = run([bin, 'lab', 'exec', gw, '--', 'journalctl', '-o', 'cat', '--no-pager', '-t', 'ha-notify', '-t', 'ha-hold', '-n', '200'], 30_000);
+      t.regex(j.stdout, /^forwarding released at \d+\.\d{6} \(\d+\.\d ms after the MASTER line\)$/m, `${gw}: no release by ha-notify`);
+      t.notRegex(j.stdout, /libnftables unavailable/, `${gw}: ha-notify fell back to forking ha-hold`);
+    }
     // The lab is left converged: the preferred master holds both VIPs again.
     const st = run([bin, 'lab', 'status', '--json'], 30_000);
     const status = JSON.parse(st.stdout) as { lanVip?: string; wanVip?: string };
