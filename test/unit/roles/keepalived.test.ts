@@ -126,7 +126,7 @@ test('ha-notify is Python that Debian 12\'s python3 compiles', (t) => {
  * the fake scripts of FakeBin, and an audit hook that writes `fork ARGV` for every process the
  * reader starts. The log goes to stderr.
  */
-async function notify(lines: string[], opts: { hold?: boolean; mode?: string; nftables?: boolean; conntrackd?: 'up' | 'missing' } = {}) {
+async function notify(lines: string[], opts: { hold?: boolean; mode?: string; nftables?: boolean | 'raises'; conntrackd?: 'up' | 'missing'; script?: 'missing' } = {}) {
   const fb = new FakeBin({ 'conntrackd-ha.sh': 'exit 0', 'ha-hold': 'exit 0', 'ha-bgp': 'exit 0' });
   const log = fb.log;
   mkdirSync(fb.path('py'));
@@ -135,6 +135,7 @@ async function notify(lines: string[], opts: { hold?: boolean; mode?: string; nf
       'class Nftables:',
       '    def cmd(self, c):',
       `        open(${JSON.stringify(log)}, "a").write("nft " + c.replace("\\n", "; ") + "\\n")`,
+      ...(opts.nftables === 'raises' ? ['        if c.startswith("flush"): raise OSError("netlink gone")'] : []),
       '        return 0, "", ""',
     ].join('\n') + '\n');
   }
@@ -148,7 +149,7 @@ async function notify(lines: string[], opts: { hold?: boolean; mode?: string; nf
   if (opts.conntrackd !== 'missing') await new Promise<void>((res) => server.listen(sock, res));
   const conf = fb.write('ha-notify.conf', [
     `HA_VIP_MODE=${opts.mode ?? 'arp'}`, `HA_STATE_DIR=${fb.path('state')}`, 'HA_LOG=stderr',
-    `HA_HOLD=${opts.hold === false ? fb.path('missing') : fb.path('bin/ha-hold')}`, `HA_CONNTRACKD=${fb.path('bin/conntrackd-ha.sh')}`,
+    `HA_HOLD=${opts.hold === false ? fb.path('missing') : fb.path('bin/ha-hold')}`, `HA_CONNTRACKD=${opts.script === 'missing' ? fb.path('bin/nothing-here.sh') : fb.path('bin/conntrackd-ha.sh')}`,
     `HA_BGP=${fb.path('bin/ha-bgp')}`, "HA_HOLD_TABLE='inet natgw'", `HA_HOLD_SINCE=${fb.path('since')}`, `HA_CONNTRACKD_SOCKET=${sock}`,
   ].join('\n'));
   const fifo = fb.write('fifo', lines.join('\n') + '\n');
@@ -218,6 +219,18 @@ test('degraded paths: no hold script, no libnftables, conntrackd not answering',
   const fork = await notify(['GROUP "G_NAT" MASTER', 'GROUP "G_NAT" BACKUP'], { nftables: false });
   t.deepEqual(fork.actions, ['conntrackd request 46', 'ha-hold off takeover of G_NAT', 'conntrackd-ha.sh takeover', 'conntrackd-ha.sh backup', 'ha-hold on VRRP BACKUP']);
   t.true(fork.log.some((l) => l.startsWith('warning: libnftables unavailable')), fork.log.join('\n'));
+  // libnftables failing at the takeover: the release falls back to forking ha-hold, and says so.
+  const raises = await notify(['GROUP "G_NAT" MASTER', 'INSTANCE "VI_LAN" MASTER 150'], { nftables: 'raises' });
+  t.is(raises.r.code, 0, raises.r.stderr);
+  t.deepEqual(raises.actions, ['conntrackd request 46', RELEASE, 'ha-hold off takeover of G_NAT', 'conntrackd-ha.sh takeover']);
+  t.true(raises.log.some((l) => /^warning: nft flush chain inet natgw ha_hold failed \(OSError: netlink gone\): releasing by forking .*ha-hold$/.test(l)), raises.log.join('\n'));
+  t.true(raises.log.some((l) => l.startsWith('forwarding released at')));
+  t.is(readFileSync(raises.fb.path('state/VI_LAN.state'), 'utf8'), 'MASTER\n');
+  // A script that is not there fails its step like a shell's exit 127; the hold still happens.
+  const missing = await notify(['GROUP "G_NAT" BACKUP', 'INSTANCE "VI_LAN" BACKUP 150'], { script: 'missing' });
+  t.deepEqual(missing.actions, [HOLD]);
+  t.true(missing.log.some((l) => /^warning: .*nothing-here\.sh backup \(.*No such file or directory\): failed \(exit 127\)$/.test(l)), missing.log.join('\n'));
+  t.is(readFileSync(missing.fb.path('state/VI_LAN.state'), 'utf8'), 'BACKUP\n');
   // A commit that cannot happen must not keep the traffic held: release anyway, and say what it costs.
   const down = await notify(['GROUP "G_NAT" MASTER'], { conntrackd: 'missing' });
   t.deepEqual(down.actions, [RELEASE, 'conntrackd-ha.sh takeover']);
