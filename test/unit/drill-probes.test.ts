@@ -10,6 +10,7 @@ import { analyzeSwitch } from '../../src/drill/analyze.ts';
 import type { Measured } from '../../src/drill/window.ts';
 import { forwardedOnly } from '../../src/drill/reconcile.ts';
 import { syncLatencies } from '../../src/drill/scenarios/stress.ts';
+import { countTransitions, transitionCauses } from '../../src/drill/scenarios/flap.ts';
 import { journalArgv, parseTakeovers, takeoverAfter } from '../../src/drill/probes/journal.ts';
 
 const fx = (n: string): string => readFileSync(join(import.meta.dirname, 'fixtures/drill', n), 'utf8');
@@ -178,4 +179,20 @@ test('journal: the resident ha-notify says when it committed and released; those
   ].join('\n'));
   t.is(tk!.commitAt! - tk!.masterAt, 3.25);
   t.is(tk!.holdOffAt! - tk!.masterAt, 4);
+});
+
+test('flap/soak: keepalived\'s state changes and their two causes, from its journal', (t) => {
+  const j = [
+    'VRRP_Script(chk_gateway) failed (due to signal 9)',
+    '(VI_LAN) Changing effective priority from 254 to 194',
+    '(VI_LAN) Entering BACKUP STATE',
+    '(VI_WAN) Entering BACKUP STATE',
+    '(VI_LAN) Received advert from 198.18.1.3 with lower priority 250, ours 254, forcing new election',
+    '(VI_WAN) Received advert from 198.19.0.3 with lower priority 250, ours 254, forcing new election',
+    '(VI_LAN) Entering MASTER STATE',
+    'VRRP_Group(G_NAT) Syncing instances to MASTER state',
+  ].join('\n');
+  t.is(countTransitions(j), 3);
+  t.deepEqual(transitionCauses(j), { checkFailures: 1, forcedElections: 2 });
+  t.is(countTransitions('Track script chk_gateway is being timed out, expect idle - skipping run'), 0);
 });

@@ -48,6 +48,8 @@ export const TARGETS: readonly TargetRow[] = [
   { scenario: 'flap', metric: 'vrrpTransitions', label: 'VRRP state changes under loss/jitter', unit: '', issue: { op: '==', value: 0, text: '0' } },
   { scenario: 'soak', metric: 'failovers', label: 'failovers (advert loss, both CPUs loaded)', unit: '', issue: { op: '==', value: 0, text: '0' } },
   { scenario: 'soak', metric: 'vrrpTransitions', label: 'VRRP state changes (advert loss, both CPUs loaded)', unit: '', issue: { op: '==', value: 0, text: '0' } },
+  { scenario: 'soak', metric: 'checkFailures', label: 'cause: health-check runs failed or timed out', unit: '' },
+  { scenario: 'soak', metric: 'forcedElections', label: 'cause: elections forced while the master lived (adverts late or lost)', unit: '' },
   { scenario: 'stress', metric: 'connections', label: 'concurrent NAT connections', unit: '', design: { op: '>=', value: 10000, text: '>= 10k' }, issue: { op: '>=', value: 10000, text: '>= 10,000' } },
   { scenario: 'stress', metric: 'parityWithin2sPct', label: 'backup parity within 2 s of creation', unit: '%', issue: { op: '>=', value: 99.9, text: '>= 99.9 %' } },
   { scenario: 'stress', metric: 'syncLatencyP99Ms', label: 'sync latency p99', unit: 'ms' },

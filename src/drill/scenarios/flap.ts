@@ -13,6 +13,19 @@ export function countTransitions(journal: string): number {
 }
 
 /**
+ * Why a window had transitions: health checks that failed (a timed-out check is a failure to
+ * keepalived, and the weight hands the VIPs over by design) against elections a backup forced
+ * while the master was alive (its adverts late or lost: the VRRP timers).
+ */
+export function transitionCauses(journal: string): { checkFailures: number; forcedElections: number } {
+  const lines = journal.split('\n');
+  return {
+    checkFailures: lines.filter((l) => /VRRP_Script\(\w+\) failed/.test(l)).length,
+    forcedElections: lines.filter((l) => /Received advert from \S+ with lower priority \d+, ours \d+, forcing new election/.test(l)).length,
+  };
+}
+
+/**
  * stress-ng's CPU workers on both gateways (one per CPU, at `pct` % each) for `seconds`, in a
  * transient unit; stress-ng comes from the host's own repository (the lab's offline one).
  */
@@ -51,13 +64,19 @@ async function impaired(ctx: DrillContext, p: ScenarioParams, cpuPct: number): P
     // A backup that went MASTER for a moment may never have shown a VIP to the monitor: keepalived's
     // own state changes are the stricter count.
     let transitions = 0;
+    const causes = { checkFailures: 0, forcedElections: 0 };
     for (const h of gws) {
       const j = await ctx.exec(h, ['journalctl', '-o', 'cat', '--no-pager', '-t', 'Keepalived', '-t', 'Keepalived_vrrp', '--since', `@${Math.floor(m.startMs / 1000)}`], 15);
       // A flap never restarts or reloads keepalived; someone sharing the lab (a rollout test) does.
       if (/Reloading|Stopping|Starting Keepalived/.test(j.stdout)) throw new DrillError(`disturbed: keepalived was reloaded or restarted on ${h} during the window`);
       transitions += countTransitions(j.stdout);
+      const c = transitionCauses(j.stdout);
+      causes.checkFailures += c.checkFailures;
+      causes.forcedElections += c.forcedElections;
     }
     metrics.vrrpTransitions = transitions;
+    metrics.checkFailures = causes.checkFailures;
+    metrics.forcedElections = causes.forcedElections;
     return { metrics, switches: [], runs: [m], notes };
   } finally {
     if (cpuPct > 0) await stopLoad(ctx, gws);

@@ -19,6 +19,9 @@ export interface Metrics {
   failovers?: number;
   /** keepalived's own state changes on both nodes in a window that should have none (flap, soak). */
   vrrpTransitions?: number;
+  /** Their causes: health-check runs that failed (timeouts included), and elections the master saw a backup force. */
+  checkFailures?: number;
+  forcedElections?: number;
   /** Number of VIP moves that were expected to happen (switches). */
   switches?: number;
   rolesBackS?: number;
