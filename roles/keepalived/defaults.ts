@@ -14,12 +14,15 @@ export const defaults = {
   /**
    * Seconds, VRRPv3 (10 ms steps), and how many adverts in a row a backup may miss before it
    * takes over (keepalived's down_timer_adverts; RFC 5798 says 3). A silent master is replaced
-   * after down_timer_adverts x advert_int + skew: 5 x 0.04 = 0.2 s. Five rather than three at
-   * a longer interval: the same takeover time, but a false failover needs 5 adverts lost in a
-   * row instead of 3 (at 5 % random loss, one window in 3.2 million against one in 8000). The
-   * soak drill (advert loss, both CPUs loaded) is the measurement: docs/runbook-failover.md.
+   * after down_timer_adverts x advert_int + skew: 5 x 0.1 = 0.5 s. Five adverts rather than
+   * three: a false failover needs 5 lost in a row (at 5 % random loss one window in 3.2 million,
+   * against one in 8000). 0.1 s is the shortest interval that went through the soak drill (5 %
+   * advert loss, both CPUs loaded) without a state change on the lab, where keepalived cannot
+   * run realtime: 0.04 s (0.2 s failover) had 16 false takeovers in 10 minutes, 0.06 s one in
+   * 2 minutes (docs/advert-curve.md). Where keepalived runs realtime (vrrp_rt_priority, the
+   * default on real hosts), run the soak on the pair before going below 0.1 s.
    */
-  keepalived_advert_int: 0.04,
+  keepalived_advert_int: 0.1,
   keepalived_down_timer_adverts: 5,
   /** arp: VIPs on the interfaces, moved with GARP. bgp: Linode IP Sharing, VIPs on lo announced by a BGP speaker. */
   keepalived_vip_mode: vipDefaults.keepalived_vip_mode,

@@ -33,7 +33,7 @@ const plain = (v: unknown): string | undefined => (typeof v === 'string' ? v.spl
  * The keepalived role's defaults for what an inventory leaves unset (a unit test keeps them equal:
  * the drill does not import the roles).
  */
-export const KEEPALIVED_DEFAULTS = { advertIntS: 0.04, downTimerAdverts: 5 };
+export const KEEPALIVED_DEFAULTS = { advertIntS: 0.1, downTimerAdverts: 5 };
 
 export async function loadTarget(inventories: string[]): Promise<DrillTarget> {
   const inv = await openInventory(inventories, lazyDecryptor(undefined));

@@ -52,7 +52,7 @@ test.serial('--check --diff after a variable change shows the diff and changes n
   const before = (await labExec('gw1', ['sha256sum', '/etc/keepalived/keepalived.conf'])).stdout;
   const r = await site('--check', '--diff', '-e', 'keepalived_advert_int=0.3');
   t.is(r.code, 0, r.stdout.slice(-3000) + r.stderr);
-  t.regex(r.stdout, /-\s*advert_int 0\.04\n\+\s*advert_int 0\.3/);
+  t.regex(r.stdout, /-\s*advert_int 0\.1\n\+\s*advert_int 0\.3/);
   t.true((recap(r.stdout, 'gw1')?.changed ?? 0) >= 1);
   t.is((await labExec('gw1', ['sha256sum', '/etc/keepalived/keepalived.conf'])).stdout, before);
 });

@@ -58,8 +58,8 @@ test('criteria: each operator, margins and the worst of repeated runs', (t) => {
   t.is(worst([99.95, 99.2], { op: '>=', value: 99.9, text: '' }), 99.2);
   t.is(worst([0, 2, 0], { op: '==', value: 0, text: '' }), 2);
   t.is(silentMasterTakeoverMs(0.2), 722);
-  // The role's defaults: 5 adverts of 40 ms, the lab's backup at priority 250.
-  t.is(silentMasterTakeoverMs(0.04, 250, 5), 201);
+  // The role's defaults: 5 adverts of 100 ms, the lab's backup at priority 250.
+  t.is(silentMasterTakeoverMs(0.1, 250, 5), 502);
   t.deepEqual(KEEPALIVED_DEFAULTS, { advertIntS: keepalivedDefaults.keepalived_advert_int, downTimerAdverts: keepalivedDefaults.keepalived_down_timer_adverts }, 'the drill\'s fallbacks are the role\'s defaults');
 });
 

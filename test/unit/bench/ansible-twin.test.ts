@@ -44,7 +44,7 @@ test('site.ts on gw1: files, modes, handlers, directories, permissions and servi
   const s = specs.get('gw1')!;
   const conf = s.files.find((f) => f.path === '/etc/keepalived/keepalived.conf')!;
   t.like(conf, { owner: 'root', group: 'root', mode: '0600', notify: ['reload keepalived'] });
-  t.regex(conf.content, /advert_int 0\.04\n.*\n\tdown_timer_adverts 5/);
+  t.regex(conf.content, /advert_int 0\.1\n.*\n\tdown_timer_adverts 5/);
   t.deepEqual(s.absent, ['/usr/local/sbin/ha-notify.sh'], 'the shell notify reader earlier versions installed');
   // A guarded file gets the handler ts-play uses without the guard.
   t.deepEqual(s.files.find((f) => f.path === '/etc/nftables.conf')!.notify, ['reload nftables']);

@@ -42,7 +42,7 @@ test('VRRPv3, script security, GARP and the ordered notify fifo in global_defs',
 test('both instances: BACKUP, unicast to the peer, sub-second adverts, VIP on its interface, tracked check', (t) => {
   const { lines } = conf(GW1);
   const lan = block(lines, 'vrrp_instance VI_LAN');
-  for (const want of ['state BACKUP', 'interface lan', 'virtual_router_id 51', 'priority 150', 'advert_int 0.04', 'down_timer_adverts 5', 'unicast_src_ip 198.18.1.2', '198.18.1.3', '198.18.1.1/24 dev lan', 'chk_gateway', 'preempt_delay 30']) {
+  for (const want of ['state BACKUP', 'interface lan', 'virtual_router_id 51', 'priority 150', 'advert_int 0.1', 'down_timer_adverts 5', 'unicast_src_ip 198.18.1.2', '198.18.1.3', '198.18.1.1/24 dev lan', 'chk_gateway', 'preempt_delay 30']) {
     t.true(lan.includes(want), want);
   }
   const wan = block(lines, 'vrrp_instance VI_WAN');
