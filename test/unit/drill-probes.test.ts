@@ -196,3 +196,9 @@ test('flap/soak: keepalived\'s state changes and their two causes, from its jour
   t.deepEqual(transitionCauses(j), { checkFailures: 1, forcedElections: 2 });
   t.is(countTransitions('Track script chk_gateway is being timed out, expect idle - skipping run'), 0);
 });
+
+test('udp: a switch 2 s after the previous one does not count the previous one\'s hole, nor the previous the next\'s', (t) => {
+  const u = udpResult({ sent: 10000 }, { received: 9986, longestGapMs: 9, holes: [[1000, 1008, 7], [3000, 3008, 7]] }, 1000)!;
+  t.is(udpLostAfter(u, 995).lost, 7);
+  t.is(udpLostAfter(u, 2995).lost, 7);
+});

@@ -101,9 +101,10 @@ export function udpResult(sender: { sent: number } | undefined, receiver: UdpRec
 /**
  * The datagrams a fault cost: the holes that end after it and begin within slackMs. The sender
  * keeps its schedule (it catches up after a stall of its own), so a hole of N is N intervals of
- * outage, however late the client's ping or the receiver ran.
+ * outage, however late the client's ping or the receiver ran. The slack is short (an outage
+ * begins with its fault): series of switches a few seconds apart must not count the next one's.
  */
-export function udpLostAfter(u: UdpResult, faultMs: number, slackMs = 3000): { lost: number; outageMs: number } {
+export function udpLostAfter(u: UdpResult, faultMs: number, slackMs = 1500): { lost: number; outageMs: number } {
   const lost = u.holes.filter((h) => h.endMs > faultMs && h.startMs <= faultMs + slackMs).reduce((s, h) => s + h.lost, 0);
   return { lost, outageMs: Math.round(lost * u.intervalMs * 10) / 10 };
 }
