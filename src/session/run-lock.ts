@@ -133,7 +133,10 @@ export class RunLock {
     this.timer = undefined;
     await Promise.all([...this.held].map(async ([host, { conn, path }]) => {
       this.held.delete(host);
-      await conn.exec(['sh', '-c', RELEASE_SCRIPT, 'sh', path, this.id]).catch(() => undefined);
+      // A lock left behind refuses the next run until it expires: say so rather than keep quiet.
+      const r = await conn.exec(['sh', '-c', RELEASE_SCRIPT, 'sh', path, this.id]).catch((e: Error) => e);
+      const why = r instanceof Error ? r.message : r.code !== 0 ? `exit ${r.code}: ${r.stderr.trim()}` : undefined;
+      if (why) this.opts.warn(host, `could not release the run lock ${path} (${why}): it expires by itself within ${this.ttl} s`);
     }));
   }
 

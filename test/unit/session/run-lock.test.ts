@@ -41,3 +41,14 @@ test('an unreachable host is left to the run, which counts it; the others are lo
   await l.release();
   t.true(a.argvs.some(isRelease));
 });
+
+test('a lock that cannot be released is said, with when it expires; the other hosts are released', async (t) => {
+  const a = new FakeConnection('gw1');
+  const b = new FakeConnection('gw2').on((c) => isRelease(c.argv), { code: 92, stderr: 'cannot lock /run/ts-play/lock.guard' });
+  const conns: Record<string, Connection> = { gw1: a, gw2: b };
+  const { lock: l, warnings } = lock();
+  await l.acquire(['gw1', 'gw2'], async (h) => conns[h]!);
+  await l.release();
+  t.true(a.argvs.some(isRelease));
+  t.deepEqual(warnings, ['gw2: could not release the run lock /run/ts-play/lock (exit 92: cannot lock /run/ts-play/lock.guard): it expires by itself within 60 s']);
+});
