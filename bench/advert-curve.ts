@@ -6,13 +6,12 @@
  * Needs root and the lab up; restores the role's defaults at the end.
  *   npm run bench:advert -- [--points 0.04,0.06,0.1,0.2] [--adverts 5] [--seconds 150]
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { lineChart } from '../src/drill/report/svg.ts';
-import { ROOT } from './lib/tools.ts';
+import { ROOT, timed } from './lib/tools.ts';
 
 interface Point {
   advertS: number;
@@ -29,13 +28,14 @@ interface Point {
 const BIN = join(ROOT, 'bin/ts-play.js');
 const INV = 'inventory/lab.yml';
 
-function tsplay(args: string[], timeoutS: number): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 64 << 20 });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+/** ts-play through the bench's own runner (cwd, timeout, output kept). */
+async function tsplay(args: string[], timeoutS: number): Promise<{ code: number; out: string }> {
+  const r = await timed(process.execPath, [BIN, ...args], {}, timeoutS * 1000);
+  return { code: r.code, out: `${r.stdout}${r.stderr}` };
 }
 
-function converge(extra: string[]): void {
-  const r = tsplay(['playbooks/site.ts', '-i', INV, '--skip-tags', 'lynis', ...extra], 900);
+async function converge(extra: string[]): Promise<void> {
+  const r = await tsplay(['playbooks/site.ts', '-i', INV, '--skip-tags', 'lynis', ...extra], 900);
   if (r.code !== 0) throw new Error(`site.ts ${extra.join(' ')} failed (exit ${r.code}):\n${r.out.slice(-2000)}`);
 }
 
@@ -43,11 +43,11 @@ interface DrillResults {
   scenarios: Array<{ name: string; ok: boolean; error?: string; metrics: Record<string, number>; switches: Array<{ restoredMs?: number; vipMoveMs?: number; udpOutageMs?: number }> }>;
 }
 
-function measurePoint(advertS: number, adverts: number, seconds: number): Point {
-  converge(['-e', `keepalived_advert_int=${advertS}`, '-e', `keepalived_down_timer_adverts=${adverts}`]);
+async function measurePoint(advertS: number, adverts: number, seconds: number): Promise<Point> {
+  await converge(['-e', `keepalived_advert_int=${advertS}`, '-e', `keepalived_down_timer_adverts=${adverts}`]);
   const out = mkdtempSync(join(tmpdir(), 'tsp-advert-'));
   try {
-    const r = tsplay(['drill', 'playbooks/drill.ts', '-i', INV, '--scenario', 'soak,hard', '--set', `soak.seconds=${seconds}`, '--set', 'hard.faults=wan,kill', '--out', out], seconds + 900);
+    const r = await tsplay(['drill', 'playbooks/drill.ts', '-i', INV, '--scenario', 'soak,hard', '--set', `soak.seconds=${seconds}`, '--set', 'hard.faults=wan,kill', '--out', out], seconds + 900);
     const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as DrillResults;
     const soak = res.scenarios.find((s) => s.name === 'soak');
     const hard = res.scenarios.find((s) => s.name === 'hard');
@@ -99,7 +99,7 @@ function chart(points: Point[]): string {
   ], { title: 'VRRP advert interval: false failovers against failover time', xLabel: 'advert_int (ms)', yLabel: 'count / (ms / 10)', yMin: 0 });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { values } = parseArgs({ options: { points: { type: 'string' }, adverts: { type: 'string' }, seconds: { type: 'string' }, loss: { type: 'string' } } });
   const points = (values.points ?? '0.04,0.06,0.1,0.2').split(',').map(Number);
   const adverts = Number(values.adverts ?? 5);
@@ -113,7 +113,7 @@ function main(): void {
   try {
     for (const a of points) {
       process.stdout.write(`advert_int ${a} s x ${adverts}: converging, then ${seconds} s of soak and two hard faults\n`);
-      const p = measurePoint(a, adverts, seconds);
+      const p = await measurePoint(a, adverts, seconds);
       measured.push(p);
       process.stdout.write(`  ${p.transitions} state changes, ${p.failovers} VIP moves; hard: traffic back after ${p.restoredMs} ms (UDP outage ${p.udpOutageMs} ms)\n`);
     }
@@ -123,8 +123,8 @@ function main(): void {
       writeFileSync(join(ROOT, 'docs/advert-curve.svg'), chart(measured));
       process.stdout.write('wrote docs/advert-curve.md and docs/advert-curve.svg\n');
     }
-    converge([]);
+    await converge([]);
   }
 }
 
-main();
+await main();

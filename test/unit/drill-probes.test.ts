@@ -10,7 +10,7 @@ import { analyzeSwitch } from '../../src/drill/analyze.ts';
 import type { Measured } from '../../src/drill/window.ts';
 import { forwardedOnly } from '../../src/drill/reconcile.ts';
 import { syncLatencies } from '../../src/drill/scenarios/stress.ts';
-import { countTransitions, transitionCauses } from '../../src/drill/scenarios/flap.ts';
+import { keepalivedChanges } from '../../src/drill/scenarios/flap.ts';
 import { journalArgv, parseTakeovers, takeoverAfter } from '../../src/drill/probes/journal.ts';
 
 const fx = (n: string): string => readFileSync(join(import.meta.dirname, 'fixtures/drill', n), 'utf8');
@@ -192,9 +192,8 @@ test('flap/soak: keepalived\'s state changes and their two causes, from its jour
     '(VI_LAN) Entering MASTER STATE',
     'VRRP_Group(G_NAT) Syncing instances to MASTER state',
   ].join('\n');
-  t.is(countTransitions(j), 3);
-  t.deepEqual(transitionCauses(j), { checkFailures: 1, forcedElections: 2 });
-  t.is(countTransitions('Track script chk_gateway is being timed out, expect idle - skipping run'), 0);
+  t.deepEqual(keepalivedChanges(j), { transitions: 3, checkFailures: 1, forcedElections: 2 });
+  t.deepEqual(keepalivedChanges('Track script chk_gateway is being timed out, expect idle - skipping run'), { transitions: 0, checkFailures: 0, forcedElections: 0 });
 });
 
 test('udp: a switch 2 s after the previous one does not count the previous one\'s hole, nor the previous the next\'s', (t) => {

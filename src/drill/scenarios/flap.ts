@@ -7,22 +7,20 @@ import type { Scenario, ScenarioParams, ScenarioResult } from './types.ts';
 /** The transient unit the load runs in on each gateway: stopped by its name, never by a pattern. */
 const LOAD_UNIT = 'tsp-drill-load';
 
-/** `Entering MASTER|BACKUP|FAULT STATE` lines keepalived logged on a host since a time: its VRRP transitions. */
-export function countTransitions(journal: string): number {
-  return journal.split('\n').filter((l) => /\(VI_\w+\) Entering (MASTER|BACKUP|FAULT) STATE/.test(l)).length;
-}
-
 /**
- * Why a window had transitions: health checks that failed (a timed-out check is a failure to
- * keepalived, and the weight hands the VIPs over by design) against elections a backup forced
- * while the master was alive (its adverts late or lost: the VRRP timers).
+ * keepalived's state changes in a journal (`Entering MASTER|BACKUP|FAULT STATE`), and why they
+ * happened: health checks that failed (a timed-out check is a failure to keepalived, and the
+ * weight hands the VIPs over by design) against elections a backup forced while the master was
+ * alive (its adverts late or lost: the VRRP timers).
  */
-export function transitionCauses(journal: string): { checkFailures: number; forcedElections: number } {
-  const lines = journal.split('\n');
-  return {
-    checkFailures: lines.filter((l) => /VRRP_Script\(\w+\) failed/.test(l)).length,
-    forcedElections: lines.filter((l) => /Received advert from \S+ with lower priority \d+, ours \d+, forcing new election/.test(l)).length,
-  };
+export function keepalivedChanges(journal: string): { transitions: number; checkFailures: number; forcedElections: number } {
+  const out = { transitions: 0, checkFailures: 0, forcedElections: 0 };
+  for (const l of journal.split('\n')) {
+    if (/\(VI_\w+\) Entering (MASTER|BACKUP|FAULT) STATE/.test(l)) out.transitions++;
+    else if (/VRRP_Script\(\w+\) failed/.test(l)) out.checkFailures++;
+    else if (/Received advert from \S+ with lower priority \d+, ours \d+, forcing new election/.test(l)) out.forcedElections++;
+  }
+  return out;
 }
 
 /**
@@ -63,20 +61,16 @@ async function impaired(ctx: DrillContext, p: ScenarioParams, cpuPct: number): P
     metrics.failovers = m.vipEvents.filter((e) => e.present && e.t > m.startMs + 50 && e.host !== ctx.target.master).length;
     // A backup that went MASTER for a moment may never have shown a VIP to the monitor: keepalived's
     // own state changes are the stricter count.
-    let transitions = 0;
-    const causes = { checkFailures: 0, forcedElections: 0 };
+    metrics.vrrpTransitions = metrics.checkFailures = metrics.forcedElections = 0;
     for (const h of gws) {
       const j = await ctx.exec(h, ['journalctl', '-o', 'cat', '--no-pager', '-t', 'Keepalived', '-t', 'Keepalived_vrrp', '--since', `@${Math.floor(m.startMs / 1000)}`], 15);
       // A flap never restarts or reloads keepalived; someone sharing the lab (a rollout test) does.
       if (/Reloading|Stopping|Starting Keepalived/.test(j.stdout)) throw new DrillError(`disturbed: keepalived was reloaded or restarted on ${h} during the window`);
-      transitions += countTransitions(j.stdout);
-      const c = transitionCauses(j.stdout);
-      causes.checkFailures += c.checkFailures;
-      causes.forcedElections += c.forcedElections;
+      const c = keepalivedChanges(j.stdout);
+      metrics.vrrpTransitions += c.transitions;
+      metrics.checkFailures += c.checkFailures;
+      metrics.forcedElections += c.forcedElections;
     }
-    metrics.vrrpTransitions = transitions;
-    metrics.checkFailures = causes.checkFailures;
-    metrics.forcedElections = causes.forcedElections;
     return { metrics, switches: [], runs: [m], notes };
   } finally {
     if (cpuPct > 0) await stopLoad(ctx, gws);
