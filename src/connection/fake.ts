@@ -1,6 +1,6 @@
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { quoteArgv } from './quote.ts';
-import { batchLine, parseBatchScript } from './batch.ts';
+import { batchOutput, parseBatchScript } from './batch.ts';
 
 /** One command the fake received, exactly as the caller passed it. */
 export interface FakeCall {
@@ -59,7 +59,7 @@ export class FakeConnection implements Connection {
     const batch = argv.length === 3 && argv[0] === 'sh' && argv[1] === '-c' ? parseBatchScript(argv[2]!) : undefined;
     if (batch) {
       this.roundTrips++;
-      const out = batch.map((probe, i) => batchLine(i, this.answer({ argv: probe }))).join('');
+      const out = batchOutput(batch.map((probe) => this.answer({ argv: probe })));
       return { stdout: out, stderr: '', code: 0 };
     }
     const call: FakeCall = { argv: [...argv] };
