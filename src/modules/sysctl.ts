@@ -45,12 +45,18 @@ export function renderSysctlFile(values: [string, string][]): string {
   return ['# Managed by ts-play: local edits are overwritten.', ...values.map(([k, v]) => `${k} = ${v}`), ''].join('\n');
 }
 
-// One line per key path, in argument order: "missing", or "rw|ro<TAB>value".
+// Per key path, in argument order, a line "missing", "rw" or "ro" (the shell's own tests); then
+// "--" and every value as grep prints it, "path:line" (a value of many lines gives many). One
+// grep for all keys: a command substitution per key was two processes each, most of what
+// reading a host's sysctls cost. Not the shell's `read`: it reads a byte at a time, and most
+// /proc/sys files answer only a read from offset 0. A key the kernel will not let us read (a
+// write-only one) has no value line; its status line still says what it is.
 const LIVE_PROBE = `for f in "$@"; do
-  if [ ! -e "$f" ]; then echo missing; continue; fi
-  if [ -w "$f" ]; then w=rw; else w=ro; fi
-  printf '%s\\t%s\\n' "$w" "$(tr '\\t\\n' '  ' < "$f")"
-done`;
+  if [ ! -e "$f" ]; then echo missing; elif [ -w "$f" ]; then echo rw; else echo ro; fi
+done
+echo --
+grep -H '' -- "$@" 2>/dev/null
+exit 0`;
 
 // Positional args: triples of key, /proc/sys path, value. Every write is tried; each answers one line.
 const LIVE_WRITE = `while [ $# -ge 3 ]; do
@@ -62,11 +68,18 @@ done`;
 function parseLive(keys: string[], r: ExecResult | undefined): LiveValue[] | { error: string } {
   if (!r || r.code !== 0) return { error: `reading live sysctl values failed (exit ${r?.code}): ${trimStderr(r?.stderr ?? '')}` };
   const lines = r.stdout.split('\n');
+  const sep = lines.indexOf('--');
+  if (sep !== keys.length) return { error: `reading live sysctl values: ${sep < 0 ? 'no' : sep} status lines for ${keys.length} keys` };
+  const values = new Map<string, string[]>();
+  for (const line of lines.slice(sep + 1)) {
+    // The path is ours, so "path:" is matched exactly; a value may hold colons of its own.
+    const path = keys.map(procPath).find((p) => line.startsWith(`${p}:`));
+    if (path) values.set(path, [...(values.get(path) ?? []), line.slice(path.length + 1)]);
+  }
   return keys.map((key, i) => {
-    const line = lines[i] ?? 'missing';
-    if (line === 'missing') return { key, present: false };
-    const tab = line.indexOf('\t');
-    return { key, present: true, writable: line.slice(0, tab) === 'rw', value: normalise(line.slice(tab + 1)) };
+    const status = lines[i];
+    if (status === 'missing') return { key, present: false };
+    return { key, present: true, writable: status === 'rw', value: normalise((values.get(procPath(key)) ?? []).join(' ')) };
   });
 }
 

@@ -1,8 +1,11 @@
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { normalise, procPath, renderSysctlFile, sysctl, type SysctlArgs } from '../../../src/modules/sysctl.ts';
 import { FakeConnection } from '../../../src/connection/fake.ts';
 import type { ExecResult } from '../../../src/connection/types.ts';
 import { makeFacts } from '../../helpers/facts.ts';
+import { sysctlLive } from '../../helpers/sysctl-live.ts';
 import { compareWith, res } from '../../helpers/run-task.ts';
 import { assertComparison, fileOut, type Expected } from '../../helpers/expect.ts';
 
@@ -17,7 +20,8 @@ const RENDERED = renderSysctlFile([
   ['net.netfilter.nf_conntrack_buckets', '262144'],
 ]);
 const FILE_OK = res(0, fileOut(RENDERED));
-const live = (...lines: string[]) => res(0, lines.map((l) => `${l}\n`).join(''));
+const liveFor = sysctlLive;
+const live = (...lines: string[]) => liveFor(Object.keys(args.values!), ...lines);
 
 const fixtures: { title: string; args?: SysctlArgs; probeResults: ExecResult[]; expect: Expected }[] = [
   {
@@ -71,10 +75,15 @@ const fixtures: { title: string; args?: SysctlArgs; probeResults: ExecResult[]; 
   {
     title: 'kernel.* key read-only: warning "on this host"',
     args: { file: F, values: { 'kernel.panic': 10 } },
-    probeResults: [res(0, fileOut(renderSysctlFile([['kernel.panic', '10']]))), live('ro\t0')],
+    probeResults: [res(0, fileOut(renderSysctlFile([['kernel.panic', '10']]))), liveFor(['kernel.panic'], 'ro\t0')],
     expect: { status: 'ok', warnings: [/^kernel\.panic: not settable on this host \(read-only\); live value 0 stays$/] },
   },
-  { title: 'live probe failed: fail', probeResults: [FILE_OK, res(2, '', 'sh: tr: not found')], expect: { status: 'fail', reason: /exit 2.*tr: not found/ } },
+  { title: 'live probe failed: fail', probeResults: [FILE_OK, res(2, '', 'sh: grep: not found')], expect: { status: 'fail', reason: /exit 2.*grep: not found/ } },
+  {
+    title: 'fewer status lines than keys: fail, not a guess',
+    probeResults: [FILE_OK, res(0, 'rw\n--\n/proc/sys/net/ipv4/ip_forward:1\n')],
+    expect: { status: 'fail', reason: /1 status lines for 3 keys/ },
+  },
 ];
 for (const f of fixtures) {
   test(`compare: ${f.title}`, (t) => assertComparison(t, compareWith(sysctl(f.args ?? args), makeFacts(), f.probeResults), f.expect));
@@ -143,3 +152,21 @@ const bad: [string, SysctlArgs, RegExp][] = [
   ['relative file', { file: 'sysctl.d/x.conf', values: { 'net.ipv4.ip_forward': 1 } }, /absolute/],
 ];
 for (const [title, a, error] of bad) test(`construction error: ${title}`, (t) => t.throws(() => sysctl(a), { message: error }));
+
+// The probe itself, run by a real sh against this machine's /proc/sys (read only): values of
+// several fields, a write-only key, a missing one. /proc/sys answers only a read from offset 0,
+// which is why the probe reads with grep and not with the shell's byte-at-a-time `read`.
+test('the live probe reads real /proc/sys values whole', async (t) => {
+  const keys = ['net.ipv4.tcp_rmem', 'net.ipv4.route.flush', 'net.ipv4.no_such_key', 'kernel.ostype'];
+  const probe = sysctl({ file: F, values: Object.fromEntries(keys.map((k) => [k, '1'])) }).probes(makeFacts())[1]!;
+  const r = spawnSync(probe.argv[0]!, probe.argv.slice(1), { encoding: 'utf8' });
+  const task = sysctl({ file: F, values: Object.fromEntries(keys.map((k) => [k, '1'])) });
+  const state = task.parse([FILE_OK, { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }], makeFacts()) as { live: Array<{ key: string; present: boolean; value?: string }> };
+  const byKey = Object.fromEntries(state.live.map((l) => [l.key, l]));
+  t.is(byKey['net.ipv4.tcp_rmem']!.value, normalise(readFileSync('/proc/sys/net/ipv4/tcp_rmem', 'utf8')));
+  t.regex(byKey['net.ipv4.tcp_rmem']!.value!, /^\d+ \d+ \d+$/);
+  t.true(byKey['net.ipv4.route.flush']!.present);
+  t.is(byKey['net.ipv4.route.flush']!.value, '');
+  t.false(byKey['net.ipv4.no_such_key']!.present);
+  t.is(byKey['kernel.ostype']!.value, 'Linux');
+});

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { sysctlLive } from '../../helpers/sysctl-live.ts';
 import sysctl from '../../../roles/sysctl/index.ts';
 import { KERNEL_HARDENING } from '../../../roles/sysctl/keys.ts';
 import { buildRole, labNetwork, meaningfulLines } from '../../helpers/role-fixture.ts';
@@ -51,8 +52,8 @@ test('a kernel.* key the host keeps read-only is a warning naming the key, not a
   const keys = Object.keys(KERNEL_HARDENING);
   const file = res(0, `file 0 0 644 root root\n${task.renders!.content}\n#tsp-eof`);
   // Every key already as wanted except kptr_restrict, which is read-only here (as in a container).
-  const live = keys.map((k) => (k === 'kernel.kptr_restrict' ? 'ro\t0' : `ro\t${KERNEL_HARDENING[k]}`)).join('\n');
-  const c = compareWith(task, makeFacts(), [file, res(0, `${live}\n`)]);
+  const live = sysctlLive(keys, ...keys.map((k) => (k === 'kernel.kptr_restrict' ? 'ro\t0' : `ro\t${KERNEL_HARDENING[k]}`)));
+  const c = compareWith(task, makeFacts(), [file, live]);
   t.is(c.status, 'ok');
   t.true(c.status === 'ok' && c.warnings!.some((w) => w.startsWith('kernel.kptr_restrict:') && w.includes('read-only')), JSON.stringify(c));
 });
