@@ -20,7 +20,10 @@ export interface HostRunOptions {
   signal?: AbortSignal;
 }
 
-export type HostOutcome = 'ok' | 'failed' | 'unreachable' | 'interrupted';
+export type HostOutcome = 'ok' | 'failed' | 'unreachable' | 'interrupted' | 'gate-closed';
+
+/** The batch's gate failed before this host changed anything: the runner reports the gate. */
+export class GateClosed extends Error {}
 
 /** An interrupt reached this host between two tasks: not a failure of the host. */
 class Interrupted extends Error {}
@@ -73,12 +76,31 @@ export class HostRun {
         return (this.tasks.conn = await opts.env.reconnect());
       },
     };
-    this.tasks = new TaskRun(conn, facts, opts.check, env);
+    this.tasks = new TaskRun(conn, facts, opts.check, env, async () => this.beforeChange?.());
   }
 
-  async run(): Promise<HostOutcome> {
+  private ahead?: Promise<Map<AnyTask, ExecResult[]>>;
+  /**
+   * Awaited before the host's first change: the batch's gate, which runs while the host is read.
+   * It throws GateClosed when the gate failed; the host then stops with nothing changed.
+   */
+  private beforeChange?: () => Promise<void>;
+
+  /**
+   * Starts the up-front read now, before the host's turn, for run() to use: read-only, so it can
+   * run beside other batches and gates. The caller decides whether it is still true when the
+   * turn comes (nothing changed anywhere in between) and else builds a new HostRun.
+   */
+  readAhead(): void {
+    this.ahead ??= this.read(this.plan.roles.flatMap((r) => this.upFront(r)));
+    // Awaited (and its failure handled) in run(), or dropped with this HostRun.
+    this.ahead.catch(() => undefined);
+  }
+
+  async run(beforeChange?: () => Promise<void>): Promise<HostOutcome> {
+    this.beforeChange = beforeChange;
     try {
-      this.snapshot = await this.read(this.plan.roles.flatMap((r) => this.upFront(r)));
+      this.snapshot = await (this.ahead ?? this.read(this.plan.roles.flatMap((r) => this.upFront(r))));
       for (const role of this.plan.roles) {
         this.stopIfInterrupted();
         await this.runRole(role);
@@ -86,6 +108,7 @@ export class HostRun {
       return 'ok';
     } catch (e) {
       if (e instanceof Interrupted) return 'interrupted';
+      if (e instanceof GateClosed) return 'gate-closed';
       if (e instanceof UnreachableError) {
         this.stats.unreachable++;
         this.failure ??= { reason: `unreachable: ${e.reason}` };

@@ -7,7 +7,7 @@ import type { EventSink, HostStats } from './events.ts';
 import type { BatchContext, StopContext } from './play.ts';
 import type { PlayPlan } from './plan.ts';
 import { batches, tooManyFailures } from './serial.ts';
-import { emptyStats, HostRun, type HostFailure, type HostOutcome } from './host-run.ts';
+import { emptyStats, GateClosed, HostRun, type HostFailure, type HostOutcome } from './host-run.ts';
 import { ResultStore } from './results.ts';
 import { Connections, tracked } from './connections.ts';
 
@@ -50,6 +50,8 @@ export class Runner {
   private readonly failures = new Map<string, HostFailure>();
   /** Hosts whose connection failed or dropped, with why: a gate that fails on one counts it unreachable. */
   private readonly lost = new Map<string, string>();
+  /** Host runs whose up-front read started early (readAhead), with the run's changes when it started. */
+  private readonly ahead = new Map<string, { plan: PlayPlan; run: Promise<HostRun | undefined>; changes: number }>();
 
   constructor(private readonly opts: RunOptions) {
     // A failure to connect, or a session lost later, is remembered: a gate that fails on such a
@@ -73,6 +75,7 @@ export class Runner {
         const varsOf = (h: string) => plans.find((p) => p.byHost.has(h))?.byHost.get(h)?.vars ?? {};
         await this.opts.beforeRun(Object.keys(this.stats), (h) => this.connection(h, varsOf(h)));
         this.prefetchFacts(Object.keys(this.stats));
+        this.readAhead(plans);
       }
       try {
         for (const plan of plans) {
@@ -98,13 +101,51 @@ export class Runner {
    * host would spend anyway; no connection is opened for it, so --forks still bounds that.
    */
   private prefetchFacts(hosts: string[]): void {
+    // At most --forks at a time, as everything else a run sends: 500 hosts read at once share
+    // the CPU (here the lab's, on a real network the control machine's) until nothing finishes.
+    const limit = pLimit(Math.max(1, this.opts.forks));
     for (const h of hosts) {
       if (!this.conns.has(h) || this.facts.has(h)) continue;
-      const f = this.conns.get(h, {}).then((c) => gatherFacts(c));
+      const f = limit(() => this.conns.get(h, {}).then((c) => gatherFacts(c)));
       // Nobody awaits it until the host's turn, where a failure is handled as it always was.
       f.catch(() => undefined);
       this.facts.set(h, f);
     }
+  }
+
+  /**
+   * Every host's state for its first play, read at once beside the order gate and the batches
+   * before it (at most --forks reads at a time, on the connections the run lock opened). A read
+   * is used only if nothing changed on any host since it started (a change anywhere may touch
+   * what the host's tasks read: a handover, a peer's restart); else the host reads again when
+   * its turn comes, as it always did. A no-change run so reads every host in parallel instead
+   * of batch after batch.
+   */
+  private readAhead(plans: PlayPlan[]): void {
+    const limit = pLimit(Math.max(1, this.opts.forks));
+    const seen = new Set<string>();
+    for (const plan of plans) {
+      for (const host of plan.hosts) {
+        if (seen.has(host)) continue;
+        seen.add(host);
+        if (!this.conns.has(host) || !this.facts.has(host)) continue;
+        const hp = plan.byHost.get(host)!;
+        const changes = this.changes();
+        const run = limit(async () => {
+          const [conn, facts] = await Promise.all([this.connection(host, hp.vars), this.facts.get(host)!]);
+          const r = this.hostRun(plan, host, conn, facts);
+          r.readAhead();
+          return r;
+        }).catch(() => undefined);
+        this.ahead.set(host, { plan, run, changes });
+      }
+    }
+  }
+
+  /** Changes made on the hosts so far (none in check mode: nothing is changed there). */
+  private changes(): number {
+    if (this.opts.check) return 0;
+    return Object.values(this.stats).reduce((n, s) => n + s.changed, 0);
   }
 
   private interrupted(): boolean {
@@ -205,13 +246,18 @@ export class Runner {
       if (this.interrupted()) return INTERRUPTED;
       this.opts.sink.emit({ type: 'batch-start', play: play.name, index, total: groups.length, hosts: batch });
       const ctx: BatchContext = { ...base, batch, index, total: groups.length };
-      if (play.beforeBatch) {
-        const failure = await this.gate(plan, `before batch ${index + 1}`, () => play.beforeBatch!(ctx));
-        if (failure) return stop(failure);
-      }
+      // The gate reads the pair while the batch's hosts read their own state (both only read);
+      // a host waits for the gate before its first change, and a failed gate stops the run
+      // whether or not the batch had anything to change.
+      const gate = play.beforeBatch ? this.gate(plan, `before batch ${index + 1}`, () => play.beforeBatch!(ctx)) : Promise.resolve(undefined);
+      const passed = async () => {
+        if (await gate) throw new GateClosed();
+      };
       const limit = pLimit(Math.max(1, this.opts.forks));
       const changedBefore = batch.map((h) => this.stats[h]!.changed);
-      const outcomes = await Promise.all(batch.map((h) => limit(() => (this.interrupted() ? 'interrupted' : this.runHost(plan, h)))));
+      const outcomes = await Promise.all(batch.map((h) => limit(() => (this.interrupted() ? 'interrupted' : this.runHost(plan, h, passed)))));
+      const closed = await gate;
+      if (closed) return stop(closed);
       if (this.interrupted()) return INTERRUPTED;
       const failed = outcomes.filter((o) => o !== 'ok').length;
       if (tooManyFailures(failed, batch.length, play.maxFailPercentage ?? 0)) {
@@ -229,19 +275,23 @@ export class Runner {
     return undefined;
   }
 
-  private async runHost(plan: PlayPlan, host: string): Promise<HostOutcome | 'interrupted'> {
+  private async runHost(plan: PlayPlan, host: string, beforeChange?: () => Promise<void>): Promise<HostOutcome | 'interrupted'> {
     const hp = plan.byHost.get(host)!;
     const stats = this.stats[host]!;
-    let conn: Connection;
-    let facts: Facts;
+    let run: HostRun | undefined;
+    const early = this.ahead.get(host);
+    this.ahead.delete(host);
     try {
-      conn = await this.connection(host, hp.vars);
-      let f = this.facts.get(host);
-      if (!f) {
-        f = gatherFacts(conn);
-        this.facts.set(host, f);
+      if (early && early.plan === plan && early.changes === this.changes()) run = await early.run;
+      if (!run) {
+        const conn = await this.connection(host, hp.vars);
+        let f = this.facts.get(host);
+        if (!f) {
+          f = gatherFacts(conn);
+          this.facts.set(host, f);
+        }
+        run = this.hostRun(plan, host, conn, await f);
       }
-      facts = await f;
     } catch (e) {
       this.dead.add(host);
       const unreachable = e instanceof UnreachableError;
@@ -251,6 +301,18 @@ export class Runner {
       this.opts.sink.emit({ type: 'host-done', host });
       return unreachable ? 'unreachable' : 'failed';
     }
+    const outcome = await run.run(beforeChange);
+    stats.roundTrips = await this.conns.roundTrips(host);
+    this.opts.sink.emit({ type: 'host-done', host });
+    if (outcome !== 'ok' && outcome !== 'gate-closed') {
+      this.dead.add(host);
+      if (run.failure) this.failures.set(host, run.failure);
+    }
+    return outcome;
+  }
+
+  private hostRun(plan: PlayPlan, host: string, conn: Connection, facts: Facts): HostRun {
+    const hp = plan.byHost.get(host)!;
     const env = {
       probeFreshLogin: async () => {
         let fresh: Connection;
@@ -274,15 +336,7 @@ export class Runner {
         return c;
       },
     };
-    const run = new HostRun(hp, conn, facts, stats, { check: this.opts.check, sink: this.opts.sink, env, results: this.resultsOf(host), ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
-    const outcome = await run.run();
-    stats.roundTrips = await this.conns.roundTrips(host);
-    this.opts.sink.emit({ type: 'host-done', host });
-    if (outcome !== 'ok') {
-      this.dead.add(host);
-      if (run.failure) this.failures.set(host, run.failure);
-    }
-    return outcome;
+    return new HostRun(hp, conn, facts, this.stats[host]!, { check: this.opts.check, sink: this.opts.sink, env, results: this.resultsOf(host), ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
   }
 
   private async closeAll(): Promise<void> {

@@ -37,6 +37,8 @@ export class TaskRun {
     private readonly facts: Facts,
     private readonly check: boolean,
     private readonly env: ApplyEnv,
+    /** Awaited before the first change (a batch's rollout gate, read while the host was): throws to stop. */
+    private readonly beforeChange?: () => Promise<void>,
   ) {}
 
   /**
@@ -78,7 +80,8 @@ export class TaskRun {
       this.wouldChange = true;
       return { status: 'changed', reason: cmp.reason, diffs: cmp.diffs, warnings: cmp.warnings, result: this.resultOf(task, actual) };
     }
-    // Read again right before acting: the batch read may be seconds old.
+    await this.beforeChange?.();
+    // Read again right before acting: the batch read may be seconds old (and the gate took time).
     const again = await this.compare(task);
     if ('failed' in again) return again.failed;
     const fresh = again.cmp;

@@ -44,14 +44,18 @@ export class LocalHosts {
     return c;
   }
 
-  async run(book: Playbook, opts: { check?: boolean; tags?: string[]; skipTags?: string[]; extraVars?: Record<string, unknown>; limit?: string } = {}): Promise<RunSummary & { events: EngineEvent[] }> {
+  /** `connectFirst`: every host's connection is opened before the first play, as the CLI's run lock does. */
+  async run(book: Playbook, opts: { check?: boolean; tags?: string[]; skipTags?: string[]; extraVars?: Record<string, unknown>; limit?: string; connectFirst?: boolean } = {}): Promise<RunSummary & { events: EngineEvent[] }> {
     const plans = planPlaybook(book, this.source(), {
       tags: { tags: opts.tags ?? [], skipTags: opts.skipTags ?? [] },
       extraVars: opts.extraVars ?? {},
       ...(opts.limit ? { limit: opts.limit } : {}),
     });
     const events: EngineEvent[] = [];
-    const runner = new Runner({ check: opts.check ?? false, forks: 5, sink: { emit: (e) => events.push(e) }, connect: (h) => this.connect(h) });
+    const runner = new Runner({
+      check: opts.check ?? false, forks: 5, sink: { emit: (e) => events.push(e) }, connect: (h) => this.connect(h),
+      ...(opts.connectFirst ? { beforeRun: async (all: string[], connect: (h: string) => Promise<Connection>) => void (await Promise.all(all.map(connect))) } : {}),
+    });
     return { ...(await runner.run(plans)), events };
   }
 }
