@@ -19,9 +19,11 @@ export interface PairGateOptions {
    */
   syncAfter?: boolean;
   /**
-   * How old (ms) the order hook's reading of the pair may be for the first before-gate to judge
-   * it instead of reading both nodes again. Default 3000: nothing runs between the two, so the
-   * reading is milliseconds old; a reading that found a problem is read again anyway.
+   * How old (ms) the last reading of the pair (the order hook's, or a gate's) may be for the next
+   * before-gate to judge it instead of reading both nodes again, when the run changed nothing on
+   * the pair since. Default 3000: the order hook's reading is milliseconds old when the first
+   * gate comes, and a batch that found nothing to change takes about a second. A reading that
+   * found a problem is read again anyway.
    */
   reuseOrderReadMs?: number;
 }
@@ -46,12 +48,19 @@ async function connectTo(ctx: HookContext, host: string): Promise<Connection | U
 export function gatewayPair(opts: PairGateOptions = {}): PairGates {
   const clock = opts.clock ?? realClock;
   const reuseMs = opts.reuseOrderReadMs ?? 3000;
-  // The order hook reads every node in full (one round trip each, as it did for the VIPs alone)
-  // and leaves the reading here for the first before-gate, which would read the same again.
-  // Keyed by the connection it came through: one playbook's gates serve every run that loads
-  // it in a process, and a reading is only this run's if the gate would ask the same session
-  // (a reconnect in between, after a reboot, is a reason to read again anyway).
+  // The order hook and the gates read every node in full (one round trip each) and leave the
+  // reading here for the next before-gate, which would read the same again: the first gate
+  // after the order, and the gate after a batch that changed nothing. A batch that changed the
+  // node drops it. Keyed by the connection it came through: one playbook's gates serve every
+  // run that loads it in a process, and a reading is only this run's if the gate would ask the
+  // same session (a reconnect in between, after a reboot, is a reason to read again anyway).
   const orderRead = new WeakMap<Connection, { at: number; state: NodeState }>();
+  const remember = async (ctx: HookContext, states: NodeState[], at: number) => {
+    const conns = await Promise.all(states.map((n) => connectTo(ctx, n.host)));
+    conns.forEach((c, i) => {
+      if (!(c instanceof UnreachableError) && states[i]!.reachable) orderRead.set(c, { at, state: states[i]! });
+    });
+  };
   const settingsOf = (ctx: HookContext, host: string): PairSettings => {
     try {
       return pairSettings(host, ctx.vars(host), opts.defaults);
@@ -77,14 +86,15 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
     return conns.filter((c): c is Connection => !(c instanceof UnreachableError));
   }
 
-  /** The order hook's reading of node and peer, once, while it is fresh: the first gate's first look. */
-  async function takeOrderRead(ctx: HookContext, node: string, peer: string): Promise<Array<[NodeState, NodeState]>> {
+  /** The last reading of node and peer, once, while it is fresh: the gate's first look. */
+  async function takeOrderRead(ctx: HookContext, node: string, peer: string): Promise<Array<{ states: [NodeState, NodeState]; at: number }>> {
     const conns = await sessions(ctx, [node, peer]);
     const got = conns.map((c) => orderRead.get(c));
     for (const c of conns) orderRead.delete(c);
     const [n, p] = got;
-    const fresh = conns.length === 2 && n && p && clock.now() - Math.min(n.at, p.at) <= reuseMs;
-    return fresh ? [[n.state, p.state]] : [];
+    const at = n && p ? Math.min(n.at, p.at) : 0;
+    const fresh = conns.length === 2 && n && p && clock.now() - at <= reuseMs;
+    return fresh ? [{ states: [n.state, p.state], at }] : [];
   }
 
   /** The node of this batch and its peer; the gates are for a pair rolled out one node at a time. */
@@ -125,10 +135,13 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
       const s = settingsOf(ctx, node);
       const ps = settingsOf(ctx, peer);
       let last: NodeState[] = [];
+      let lastAt = 0;
       const reused = await takeOrderRead(ctx, node, peer);
       await settle(`before touching ${node}`, s.gateTimeout, async () => {
-        const [n, p] = reused.shift() ?? (await Promise.all([read(ctx, node), read(ctx, peer)]));
+        const earlier = reused.shift();
+        const [n, p] = earlier?.states ?? (await Promise.all([read(ctx, node), read(ctx, peer)]));
         last = [n, p];
+        lastAt = earlier?.at ?? clock.now();
         if (!serving([n, p])) return [];
         const problems = [...servingProblems([n, p], s), ...healthProblems(p, ps, 'peer')];
         // A node that has no keepalived yet (first rollout) has no health to lose.
@@ -137,20 +150,23 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         if (master && problems.length === 0) problems.push(...announcementProblems([n, p], s), ...syncProblems(master, master === n ? p : n, s));
         return problems;
       }, clock);
+      await remember(ctx, last, lastAt);
       if (!serving(last)) return ctx.log(`${node}: the pair is not serving yet (no VIPs, no keepalived): nothing to protect`);
       const master = holder(last, s);
-      ctx.log(`${node}: ${peer} is ready to take over, ${master?.host ?? '?'} holds the VIPs, conntrack sync current`);
+      const age = clock.now() - lastAt;
+      ctx.log(`${node}: ${peer} is ready to take over, ${master?.host ?? '?'} holds the VIPs, conntrack sync current${age >= 100 ? ` (read ${(age / 1000).toFixed(1)} s ago, nothing changed since)` : ''}`);
     },
 
     async afterBatch(ctx) {
       if (ctx.batch.some((h) => disabled(ctx, h))) return;
       const { node, peer } = pairOf(ctx);
-      // The batch may have moved the VIPs: the order's reading no longer stands for any gate.
-      for (const c of await sessions(ctx, [node, peer])) orderRead.delete(c);
       const s = settingsOf(ctx, node);
       // Nothing was touched, so there is nothing to come back from: the before gate's reading of
-      // the pair stands. A dry run still checks roles, which is what it is for.
+      // the pair stands (for the next gate too, while it is fresh). A dry run still checks
+      // roles, which is what it is for.
       if (!ctx.check && ctx.changed && !ctx.changed.includes(node)) return ctx.log(`${node}: nothing changed, the pair is as the gate before it found it`);
+      // The batch may have moved the VIPs: no earlier reading stands for any gate.
+      for (const c of await sessions(ctx, [node, peer])) orderRead.delete(c);
       // In check mode nothing moved: the pair must already be where it belongs.
       const wait = ctx.check ? s.gateTimeout : (s.preferred === 'master' ? s.preemptDelay : 0) + s.settleTimeout;
       let last: NodeState[] = [];
@@ -166,6 +182,8 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         if (opts.syncAfter && master && problems.length === 0) problems.push(...syncProblems(master, master === n ? p : n, s));
         return problems;
       }, clock, 1000, sessionWait);
+      // The pair as it settled, milliseconds ago: the next before-gate's first look.
+      await remember(ctx, last, clock.now());
       if (!serving(last)) return ctx.log(`${node}: the pair is not serving (keepalived not running on either node)`);
       ctx.log(`${node}: healthy and back in its role; ${holder(last, s)?.host ?? '?'} holds the VIPs${opts.syncAfter ? ', conntrack sync current' : ''}`);
     },
