@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import pLimit from 'p-limit';
 import type { Duplex } from 'node:stream';
 import type { NodeSSH } from 'node-ssh';
 import { readControlFile } from './control-files.ts';
@@ -6,6 +8,17 @@ import { appendKnownHost, keyBlobType, lookupKnownHosts } from './known-hosts.ts
 
 // A dead host (power loss: no RST ever comes) is noticed within 15 s; shorter windows misfired
 // on a loaded machine whose sshd answered late without being gone.
+/**
+ * Key exchanges in flight at once, over the whole process. A handshake is CPU on both ends and a
+ * few round trips; hundreds started together share the CPU until none finishes within the
+ * connect timeout (500 lab hosts at once: every one timed out at 10 s). Queued, each gets the CPU
+ * it needs, and the connect timeout counts from its own start, so a slow host is still told
+ * from a queue. Sessions, once open, are not limited here: --forks bounds those.
+ * TSPLAY_SSH_HANDSHAKES overrides it (docs/benchmarks.md measures the default).
+ */
+export const HANDSHAKES = Number(process.env.TSPLAY_SSH_HANDSHAKES) > 0 ? Math.floor(Number(process.env.TSPLAY_SSH_HANDSHAKES)) : Math.max(16, 8 * availableParallelism());
+const handshake = pLimit(HANDSHAKES);
+
 export const KEEPALIVE_MS = 3000;
 export const KEEPALIVE_COUNT = 5;
 
@@ -80,7 +93,7 @@ export async function sshLogin(e: SshEndpoint, p: HostKeyPolicy, sock?: Duplex):
   const rejection: { reason?: string } = {};
   const knownTypes = [...new Set(lookupKnownHosts(p.knownHostsFile, e.address, e.port).filter((k) => !k.revoked).map((k) => k.type))];
   try {
-    await ssh.connect({
+    await handshake(() => ssh.connect({
       ...(sock ? { sock } : { host: e.address, port: e.port }),
       username: e.user,
       authHandler: authMethods(e) as never,
@@ -90,7 +103,7 @@ export async function sshLogin(e: SshEndpoint, p: HostKeyPolicy, sock?: Duplex):
       hostVerifier: makeVerifier(e, p, rejection),
       // Ask for the key types known_hosts holds, as OpenSSH does, so a host with several keys is verified against the one we know.
       ...(knownTypes.length ? { algorithms: { serverHostKey: knownTypes as never } } : {}),
-    });
+    }));
   } catch (err) {
     ssh.dispose();
     throw new SshLoginError(rejection.reason ?? `ssh ${e.user}@${e.address}:${e.port}: ${(err as Error).message}`);
