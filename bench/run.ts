@@ -3,7 +3,7 @@
  * Writes docs/benchmarks.md, docs/benchmarks.svg and the raw figures in docs/benchmarks.json
  * (with --only, the other target's figures are kept from the previous run). Needs root, the lab up, and the shared
  * lab lock around the whole run:
- *   flock /tmp/tsplay-lab.lock npm run bench -- [--runs N] [--first-runs N] [--light N] [--scale 50,200,500] [--only gateways|light|scale]
+ *   flock /tmp/tsplay-lab.lock npm run bench -- [--runs N] [--first-runs N] [--light N] [--scale 50,200,500] [--only gateways,light,scale] [--scale-forks F (50)]
  * Not part of npm test. Leaves the gateways converged by ts-play and no light hosts. Builds the
  * engine first (not timed), and installs Debian's ansible-core and ansible-mitogen when missing.
  */
@@ -19,7 +19,7 @@ import { mergeKept, part, Results, saveResults, SCALE_PART, type SavedResults } 
 import { benchScale, scaleChart } from './lib/scale.ts';
 import { buildEngine, MITOGEN_STRATEGIES, ROOT } from './lib/tools.ts';
 
-const USAGE = 'usage: npm run bench -- [--runs N (3)] [--first-runs N (= runs)] [--light N (50)] [--scale N,N,... (50,200,500)] [--only gateways|light|scale] [--out FILE.md] [--report-only]';
+const USAGE = 'usage: npm run bench -- [--runs N (3)] [--first-runs N (= runs)] [--light N (50)] [--scale N,N,... (50,200,500)] [--only gateways,light,scale] [--scale-forks F (50)] [--out FILE.md] [--report-only]';
 const ONLY = ['gateways', 'light', 'scale'];
 
 function count(name: string, v: string | undefined, dflt: number, min: number): number {
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       light: { type: 'string' },
       scale: { type: 'string' },
       only: { type: 'string' },
+      'scale-forks': { type: 'string' },
       out: { type: 'string' },
       'report-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -87,10 +88,12 @@ async function main(): Promise<void> {
   const runs = count('runs', values.runs, 3, 1);
   const firstRuns = count('first-runs', values['first-runs'], runs, 0);
   const light = count('light', values.light, 50, 1);
-  if (values.only && !ONLY.includes(values.only)) {
-    process.stderr.write(`bench: --only takes ${ONLY.join(', ')}\n${USAGE}\n`);
+  const only = values.only?.split(',');
+  if (only && (only.length === 0 || only.some((o) => !ONLY.includes(o)))) {
+    process.stderr.write(`bench: --only takes one or more of ${ONLY.join(', ')}, comma separated\n${USAGE}\n`);
     process.exit(2);
   }
+  const scaleForks = count('scale-forks', values['scale-forks'], 50, 1);
   const sizes = (values.scale ?? '50,200,500').split(',').map((v) => count('scale', v, 0, 1));
   if (process.getuid?.() !== 0 && !values['report-only']) throw new Error('the bench drives the lab: run it as root');
   const m = machine(ensureAnsible(), ensureMitogen());
@@ -120,9 +123,9 @@ async function main(): Promise<void> {
   }
   try {
     await buildEngine();
-    if (!values.only || values.only === 'gateways') await benchGateways(res, o);
-    if (!values.only || values.only === 'light') await benchLight(res, o);
-    if (!values.only || values.only === 'scale') await benchScale(res, sizes, runs, o.log);
+    if (!only || only.includes('gateways')) await benchGateways(res, o);
+    if (!only || only.includes('light')) await benchLight(res, o);
+    if (!only || only.includes('scale')) await benchScale(res, sizes, runs, o.log, scaleForks);
   } finally {
     // Whatever was measured before a failure is still worth keeping (without hiding the failure).
     if (res.cells.length || previous) {

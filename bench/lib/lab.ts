@@ -4,6 +4,7 @@
  * hosts (and whoever else uses them) keep running. Callers hold /tmp/tsplay-lab.lock.
  */
 import { readFileSync } from 'node:fs';
+import pLimit from 'p-limit';
 import { labKill, labUp } from '../../src/lab/cli.ts';
 import { withLabLock } from '../../src/lab/lock.ts';
 import { removeOverlay } from '../../src/lab/overlay.ts';
@@ -37,15 +38,17 @@ export function lightInventoryCount(): number {
 }
 
 /**
- * The SSH floor: one OpenSSH connection per host, all at once, each running `true`. Wall time
- * from the first spawn to the last exit; no connection sharing.
+ * The SSH floor: one OpenSSH connection per host, each running `true`, all at once or at most
+ * `concurrency` at a time (ts-play's --forks in the same round). Wall time from the first spawn
+ * to the last exit; no connection sharing.
  */
-export async function sshFloor(addresses: string[]): Promise<number> {
+export async function sshFloor(addresses: string[], concurrency = addresses.length): Promise<number> {
+  const limit = pLimit(Math.max(1, concurrency));
   const t0 = process.hrtime.bigint();
-  const rs = await Promise.all(addresses.map((a) => timed('ssh', [
+  const rs = await Promise.all(addresses.map((a) => limit(() => timed('ssh', [
     '-i', LAB_KEY, '-o', `UserKnownHostsFile=${LAB_KNOWN_HOSTS}`, '-o', 'BatchMode=yes', '-o', 'ControlMaster=no',
     '-o', 'ControlPath=none', '-l', 'root', a, 'true',
-  ], {}, 60_000)));
+  ], {}, 60_000))));
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const bad = rs.findIndex((r) => r.code !== 0);
   if (bad >= 0) throw new Error(`ssh floor: ssh to ${addresses[bad]} exited ${rs[bad]!.code}: ${rs[bad]!.stderr.trim()}`);
