@@ -98,8 +98,10 @@ test('with the connections open before the play, every host\'s facts are gathere
   const { summary, conns } = await noChangeRun(true);
   t.is(summary.stopped, undefined, summary.stopped);
   t.deepEqual([summary.stats.gw1!.roundTrips, summary.stats.gw2!.roundTrips], [2, 2]);
-  // gw1 goes last, yet its facts are its very first command, sent before the order hook's read.
-  t.is(conns.gw1!.calls[0]!.argv[0], 'test');
+  // gw1 goes last, yet its facts go out with the order hook's read (whose six probes the fake
+  // records one by one), before anything of gw2's batch.
+  const calls = conns.gw1!.calls.map((c) => c.argv[0]);
+  t.true(calls.indexOf('test') <= 6, calls.join(' '));
 });
 
 test('two runs of one playbook at once in a process: each first gate judges its own run\'s order reading', async (t) => {
