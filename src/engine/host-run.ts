@@ -81,8 +81,9 @@ export class HostRun {
 
   private ahead?: Promise<Map<AnyTask, ExecResult[]>>;
   /**
-   * Awaited before the host's first change: the batch's gate, which runs while the host is read.
-   * It throws GateClosed when the gate failed; the host then stops with nothing changed.
+   * The batch's gate, which runs while the host is read: awaited before the host's first task
+   * (and again before each change, at no cost once passed). It throws GateClosed when the gate
+   * failed; the host then stops with nothing run.
    */
   private beforeChange?: () => Promise<void>;
 
@@ -101,6 +102,9 @@ export class HostRun {
     this.beforeChange = beforeChange;
     try {
       this.snapshot = await (this.ahead ?? this.read(this.plan.roles.flatMap((r) => this.upFront(r))));
+      // The host's tasks start once its batch's gate passed, even those with nothing to change:
+      // a closed gate leaves the host untouched and unreported, as if its turn never came.
+      await beforeChange?.();
       for (const role of this.plan.roles) {
         this.stopIfInterrupted();
         await this.runRole(role);

@@ -127,7 +127,7 @@ test.serial('a node killed during its rollout stops the run; the other keeps the
     again = await converge();
   }
   figure(t, 'first node killed mid-rollout', f);
-  t.truthy(killed, 'the victim started its rollout');
+  t.truthy(killed, `the victim started its rollout:\n${tail(r)}`);
   t.not(r.code, 0, tail(r));
   t.regex(r.stdout, new RegExp(`1 of 1 host\\(s\\) in batch 1 failed or were unreachable \\(${victim}\\)`));
   t.deepEqual(recap(r.stdout, holder!), { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0 }, 'the holder was not touched');

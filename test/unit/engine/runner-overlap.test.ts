@@ -46,6 +46,19 @@ test('a batch is read while its gate runs; a failed gate stops the run before th
   t.is(readFileSync(join(hosts.dirs.get('h1')!, 'a.conf'), 'utf8'), 'bonjour\n', 'h1 went through its passed gate');
 });
 
+test('a failed gate before a batch with nothing to change leaves its host unreported: no task ran there', async (t) => {
+  const hosts = new LocalHosts(['h1', 'h2']);
+  await hosts.run(pair(async () => undefined));
+  const r = await hosts.run(pair(async (ctx) => {
+    if (ctx.index !== 1) return;
+    await tripsReach(hosts, 'h2', 2);
+    throw new Error('peer h1 is not ready');
+  }), { connectFirst: true });
+  t.regex(r.stopped ?? '', /gate before batch 2 failed: peer h1 is not ready/);
+  t.is(r.stats.h1!.ok, 1);
+  t.deepEqual({ ...r.stats.h2!, roundTrips: 0 }, { ...r.stats.h1!, ok: 0, roundTrips: 0 }, 'h2 was read, but none of its tasks ran');
+});
+
 test('a gate that passes late still comes before the change', async (t) => {
   const hosts = new LocalHosts(['h1']);
   await hosts.run(pair(async () => undefined));
