@@ -90,6 +90,7 @@ export async function playCommand(args: PlayArgs, argv: readonly string[] = []):
   const lock = new RunLock({
     argv,
     breakLock: args.breakLock,
+    concurrency: args.forks,
     // TSPLAY_LOCK_TTL: seconds a lock outlives a run killed outright (docs/rollout.md).
     ...(Number(process.env.TSPLAY_LOCK_TTL) > 0 ? { ttlSec: Number(process.env.TSPLAY_LOCK_TTL) } : {}),
     pathOf: (h) => (typeof hostVars(h).tsplay_lock_file === 'string' ? (hostVars(h).tsplay_lock_file as string) : LOCK_FILE),
@@ -108,7 +109,7 @@ export async function playCommand(args: PlayArgs, argv: readonly string[] = []):
     ...(argv.length ? { commandLine: quoteArgv(['ts-play', ...argv]) } : {}),
     connect: (host, vars) => conns.connect(host, vars, originsOf(host)),
     // --check changes nothing: it takes no lock, but says when another run holds one.
-    beforeRun: (all, connect) => (args.check ? lock.peek(all, connect) : lock.acquire(all, connect)),
+    beforeRun: (all, connect, then) => (args.check ? lock.peek(all, connect, then) : lock.acquire(all, connect, then)),
     afterRun: () => lock.release(),
   });
   const stopListening = interrupts(abort, json);

@@ -111,12 +111,21 @@ export function parseBatchOutput(stdout: string, count: number): ExecResult[] {
   return out;
 }
 
+/** The one command that runs every probe (for a caller that sends it in a round trip of its own making). */
+export function probeCommand(probes: readonly Probe[]): string[] {
+  return ['sh', '-c', batchScript(probes)];
+}
+
+/** Each probe's result from what probeCommand answered on host. */
+export function probeResults(host: string, r: ExecResult, count: number): ExecResult[] {
+  if (r.code !== 0) {
+    throw new BatchProtocolError(`${host}: reading state failed (exit ${r.code}): ${clip(r.stderr.trim(), 500, 'end')}`);
+  }
+  return parseBatchOutput(r.stdout, count);
+}
+
 /** Runs the probes in one round trip (none when there are none). */
 export async function runProbes(conn: Connection, probes: readonly Probe[]): Promise<ExecResult[]> {
   if (probes.length === 0) return [];
-  const r = await conn.exec(['sh', '-c', batchScript(probes)]);
-  if (r.code !== 0) {
-    throw new BatchProtocolError(`${conn.host}: reading state failed (exit ${r.code}): ${clip(r.stderr.trim(), 500, 'end')}`);
-  }
-  return parseBatchOutput(r.stdout, probes.length);
+  return probeResults(conn.host, await conn.exec(probeCommand(probes)), probes.length);
 }

@@ -1,8 +1,8 @@
 import pLimit from 'p-limit';
-import type { Connection } from '../connection/types.ts';
+import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
-import { gatherFacts } from '../facts/gather.ts';
+import { FACTS_COMMAND, factsFrom, gatherFacts } from '../facts/gather.ts';
 import type { EventSink, HostStats } from './events.ts';
 import type { BatchContext, StopContext } from './play.ts';
 import type { PlayPlan } from './plan.ts';
@@ -24,8 +24,13 @@ export interface RunOptions {
    * the tasks running finish, and the run ends with its recap, marked interrupted.
    */
   signal?: AbortSignal;
-  /** Once before the first play, with the run's own connections: takes the run lock. Throwing ends the run. */
-  beforeRun?(hosts: string[], connect: (host: string) => Promise<Connection>): Promise<void>;
+  /**
+   * Once before the first play, with the run's own connections: takes the run lock. Throwing
+   * ends the run. `then` is the command that gathers a host's facts: a lock that can send it in
+   * its own round trip, once the host is locked, answers its results by host (those hosts are
+   * not asked again).
+   */
+  beforeRun?(hosts: string[], connect: (host: string) => Promise<Connection>, then: readonly string[]): Promise<Map<string, ExecResult> | void>;
   /** Once after the last play (also when it stopped or was interrupted), before the connections close. */
   afterRun?(): Promise<void>;
 }
@@ -73,7 +78,13 @@ export class Runner {
     try {
       if (this.opts.beforeRun) {
         const varsOf = (h: string) => plans.find((p) => p.byHost.has(h))?.byHost.get(h)?.vars ?? {};
-        await this.opts.beforeRun(Object.keys(this.stats), (h) => this.connection(h, varsOf(h)));
+        const gathered = await this.opts.beforeRun(Object.keys(this.stats), (h) => this.connection(h, varsOf(h)), FACTS_COMMAND);
+        for (const [h, r] of gathered ?? []) {
+          const f = (async () => factsFrom(h, r))();
+          // Awaited at the host's turn, where a failure is handled as any facts' failure.
+          f.catch(() => undefined);
+          this.facts.set(h, f);
+        }
         this.prefetchFacts(Object.keys(this.stats));
         this.readAhead(plans);
       }

@@ -1,5 +1,5 @@
 import type { Connection, ExecResult } from '../connection/types.ts';
-import { runProbes, type Probe } from '../connection/batch.ts';
+import { probeCommand, probeResults, runProbes, type Probe } from '../connection/batch.ts';
 import type { Facts } from './types.ts';
 
 /** Everything facts need, as probes, so they cost one round trip. */
@@ -11,4 +11,12 @@ export function parseFacts(r: ExecResult[]): Facts {
 
 export async function gatherFacts(conn: Connection): Promise<Facts> {
   return parseFacts(await runProbes(conn, FACT_PROBES));
+}
+
+/** The command that gathers facts, for a round trip that carries it with something else (the run lock's). */
+export const FACTS_COMMAND: readonly string[] = probeCommand(FACT_PROBES);
+
+/** Facts from what FACTS_COMMAND answered on host (throws as gatherFacts would). */
+export function factsFrom(host: string, r: ExecResult): Facts {
+  return parseFacts(probeResults(host, r, FACT_PROBES.length));
 }

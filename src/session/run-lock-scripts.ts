@@ -27,11 +27,18 @@ const WHERE = `if ! { mkdir -p -- "\${f%/*}" 2>/dev/null && [ -w "\${f%/*}" ]; }
   f="$d/lock"
 fi`;
 
-/** The lock's fields (id, expires) from the file, empty when it is absent or unreadable. */
-const READ = `held= exp=
+/**
+ * The lock's fields (id, expires) from the file, empty when it is absent or unreadable: the first
+ * line of each, read by the shell itself (two sed|head pipelines cost four processes a script).
+ */
+const READ = `held= exp= hs= es=
 if [ -f "$f" ]; then
-  held=$(sed -n 's/^id=//p' "$f" | head -n 1)
-  exp=$(sed -n 's/^expires=//p' "$f" | head -n 1)
+  while IFS= read -r l || [ -n "$l" ]; do
+    case $l in
+      id=*) [ -n "$hs" ] || { held=\${l#id=} hs=1; } ;;
+      expires=*) [ -n "$es" ] || { exp=\${l#expires=} es=1; } ;;
+    esac
+  done 2>/dev/null < "$f"
 fi
 case $exp in ''|*[!0-9]*) exp=0 ;; esac`;
 
@@ -74,3 +81,26 @@ now=$(date +%s)
 ${READ}
 if [ -n "$held" ] && [ "$exp" -gt "$now" ]; then echo "$now"; cat -- "$f"; exit ${LOCK_HELD}; fi
 exit 0`;
+
+/** Marks the end of a lock script's output when a command follows it in the same round trip. */
+export const THEN_MARK = '#tsp-then';
+
+/**
+ * Runs `script` (with its first `n` positional arguments) and then, when it exited with one of
+ * `proceed` (0: the lock was taken; a look at the lock goes on whatever it found), the
+ * rest of the positional arguments as a command, in one round trip: the run lock and the facts
+ * every host's run starts with, which are read once the lock is held. Positional: a nonce, the
+ * script's n arguments, the command. Prints the script's output, then `#tsp-then NONCE CODE`,
+ * then the command's output; exits with the script's code when it failed, else the command's.
+ */
+export function thenScript(script: string, n: number, proceed: readonly number[] = [0]): string {
+  return `m=$1; shift
+o=$( (
+${script}
+); echo ".$?")
+rc=\${o##*.}
+printf '%s${THEN_MARK} %s %s\\n' "\${o%.*}" "$m" "$rc"
+case $rc in ${proceed.join('|')}) ;; *) exit "$rc" ;; esac
+shift ${n}
+exec "$@"`;
+}

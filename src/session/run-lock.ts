@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pLimit from 'p-limit';
 import { hostname, userInfo } from 'node:os';
 import type { Connection } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
@@ -6,7 +7,8 @@ import { parseKeyValues } from '../facts/keyvalue.ts';
 import { TsPlayError } from '../base/errors.ts';
 import { escapeControl } from '../base/text.ts';
 import { redact } from '../base/redact.ts';
-import { LOCK_SCRIPT, LOCK_HELD, PEEK_SCRIPT, RELEASE_SCRIPT } from './run-lock-scripts.ts';
+import { LOCK_SCRIPT, LOCK_HELD, PEEK_SCRIPT, RELEASE_SCRIPT, THEN_MARK, thenScript } from './run-lock-scripts.ts';
+import type { ExecResult } from '../connection/types.ts';
 
 /** On tmpfs: a reboot, which ends every run, also ends every lock. */
 export const LOCK_FILE = '/run/ts-play/lock';
@@ -45,6 +47,12 @@ export interface RunLockOptions {
   warn(host: string, message: string): void;
   /** Another run took a lock this run held: the caller stops starting new work. */
   lost?(host: string, message: string): void;
+  /**
+   * Hosts sent a lock script at once (--forks): 200 hosts taking, refreshing or releasing their
+   * locks at the same moment on top of the run's own commands drove the 2-core lab's load past
+   * 1300. Default: all of them.
+   */
+  concurrency?: number;
 }
 
 const oneLine = (s: string) => escapeControl(redact(s)).replace(/[\n\t]/g, ' ');
@@ -60,9 +68,13 @@ export class RunLock {
   private readonly held = new Map<string, { conn: Connection; path: string }>();
   private timer: NodeJS.Timeout | undefined;
   private readonly ttl: number;
+  /** One queue for everything the lock sends: a refresh waits behind an acquire still going on. */
+  private readonly limit: <T>(f: () => Promise<T>) => Promise<T>;
 
   constructor(private readonly opts: RunLockOptions) {
     this.ttl = opts.ttlSec ?? LOCK_TTL;
+    const l = pLimit(Math.max(1, opts.concurrency ?? Number.MAX_SAFE_INTEGER));
+    this.limit = (f) => l(f);
   }
 
   private record(): string {
@@ -76,19 +88,27 @@ export class RunLock {
     return this.opts.pathOf?.(host) ?? LOCK_FILE;
   }
 
-  /** Locks every reachable host, all or none: a host held by another run releases those taken. */
-  async acquire(hosts: string[], connect: (host: string) => Promise<Connection>): Promise<void> {
+  /**
+   * Locks every reachable host, all or none: a host held by another run releases those taken.
+   * `then`, a command, runs on each host right after its lock is taken, in the same round trip
+   * (the facts a run starts with): its results are returned, by host.
+   */
+  async acquire(hosts: string[], connect: (host: string) => Promise<Connection>, then?: readonly string[]): Promise<Map<string, ExecResult>> {
     const record = this.record();
     const refused: string[] = [];
-    const settled = await Promise.allSettled(hosts.map(async (host) => {
+    const after = new Map<string, ExecResult>();
+    const settled = await Promise.allSettled(hosts.map((host) => this.limit(async () => {
       const conn = await reachable(connect, host);
       if (!conn) return; // the run reports it unreachable when it gets there
       const path = this.path(host);
-      const r = await conn.exec(['sh', '-c', LOCK_SCRIPT, 'sh', path, this.id, String(this.ttl), this.opts.breakLock ? 'yes' : 'no'], { stdin: record }).catch((e) => {
+      const args = [path, this.id, String(this.ttl), this.opts.breakLock ? 'yes' : 'no'];
+      const both = await this.exec(conn, LOCK_SCRIPT, args, then, record).catch((e) => {
         if (e instanceof UnreachableError) return undefined; // lost on the way: reported by the run
         throw e;
       });
-      if (!r) return;
+      if (!both) return;
+      const { r, next } = both;
+      if (next) after.set(host, next);
       const [head = '', ...rest] = r.stdout.split('\n');
       if (r.code === LOCK_HELD) return void refused.push(describeHolder(host, parseKeyValues(rest.join('\n')), Number(head)));
       if (r.code !== 0) throw new TsPlayError(`${host}: cannot take the run lock ${path} (exit ${r.code}): ${r.stderr.trim()}`);
@@ -97,7 +117,7 @@ export class RunLock {
         const why = this.opts.breakLock ? 'broken (--break-lock)' : 'expired';
         this.opts.warn(host, `took over a lock that was ${why}: ${describeHolder(host, parseKeyValues(rest.join('\n')), Number(head))}`);
       }
-    }));
+    })));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
       // All or none: what was taken before the failure is given back.
@@ -110,10 +130,32 @@ export class RunLock {
     }
     this.timer = setInterval(() => void this.refresh(record), Math.max(1000, (this.ttl * 1000) / 4));
     this.timer.unref();
+    return after;
+  }
+
+  /**
+   * One lock script on a host, and `then` after it when the script succeeded (thenScript): the
+   * script's result and the command's, split at the mark. Output without the mark (a shell
+   * that never got that far) is the script's own.
+   */
+  private async exec(conn: Connection, script: string, args: string[], then: readonly string[] | undefined, stdin?: string, proceed = [0]): Promise<{ r: ExecResult; next?: ExecResult }> {
+    const opts = stdin === undefined ? {} : { stdin };
+    if (!then?.length) return { r: await conn.exec(['sh', '-c', script, 'sh', ...args], opts) };
+    const both = await conn.exec(['sh', '-c', thenScript(script, args.length, proceed), 'sh', this.id, ...args, ...then], opts);
+    const mark = `${THEN_MARK} ${this.id} `;
+    const at = both.stdout.indexOf(mark);
+    if (at < 0) return { r: both };
+    const eol = both.stdout.indexOf('\n', at);
+    const code = Number(both.stdout.slice(at + mark.length, eol < 0 ? undefined : eol));
+    const r = { code, stdout: both.stdout.slice(0, at), stderr: proceed.includes(code) ? '' : both.stderr };
+    if (!proceed.includes(code) || eol < 0) return { r };
+    const next: ExecResult = { code: both.code, stdout: both.stdout.slice(eol + 1), stderr: both.stderr };
+    if (both.signal) next.signal = both.signal;
+    return { r, next };
   }
 
   private async refresh(record: string): Promise<void> {
-    await Promise.all([...this.held].map(async ([host, { conn, path }]) => {
+    await Promise.all([...this.held].map(([host, { conn, path }]) => this.limit(async () => {
       try {
         const r = await conn.exec(['sh', '-c', LOCK_SCRIPT, 'sh', path, this.id, String(this.ttl), 'no'], { stdin: record });
         if (r.code === LOCK_HELD) {
@@ -124,31 +166,39 @@ export class RunLock {
       } catch {
         // An unreachable host cannot be refreshed; the run reports the host itself.
       }
-    }));
+    })));
   }
 
   /** Removes this run's locks (only those still ours). */
   async release(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.all([...this.held].map(async ([host, { conn, path }]) => {
-      this.held.delete(host);
+    const held = [...this.held];
+    this.held.clear();
+    await Promise.all(held.map(([host, { conn, path }]) => this.limit(async () => {
       // A lock left behind refuses the next run until it expires: say so rather than keep quiet.
       const r = await conn.exec(['sh', '-c', RELEASE_SCRIPT, 'sh', path, this.id]).catch((e: Error) => e);
       const why = r instanceof Error ? r.message : r.code !== 0 ? `exit ${r.code}: ${r.stderr.trim()}` : undefined;
       if (why) this.opts.warn(host, `could not release the run lock ${path} (${why}): it expires by itself within ${this.ttl} s`);
-    }));
+    })));
   }
 
-  /** Check mode: nothing is locked, but a lock another run holds is worth a warning. */
-  async peek(hosts: string[], connect: (host: string) => Promise<Connection>): Promise<void> {
-    await Promise.all(hosts.map(async (host) => {
+  /**
+   * Check mode: nothing is locked, but a lock another run holds is worth a warning. `then` runs
+   * after the look, in the same round trip, whatever it found: its results, by host.
+   */
+  async peek(hosts: string[], connect: (host: string) => Promise<Connection>, then?: readonly string[]): Promise<Map<string, ExecResult>> {
+    const after = new Map<string, ExecResult>();
+    await Promise.all(hosts.map((host) => this.limit(async () => {
       const conn = await reachable(connect, host);
-      const r = conn && (await conn.exec(['sh', '-c', PEEK_SCRIPT, 'sh', this.path(host)]));
-      if (!r || r.code !== LOCK_HELD) return;
+      if (!conn) return;
+      const { r, next } = await this.exec(conn, PEEK_SCRIPT, [this.path(host)], then, undefined, [0, LOCK_HELD]);
+      if (next) after.set(host, next);
+      if (r.code !== LOCK_HELD) return;
       const [head = '', ...rest] = r.stdout.split('\n');
       this.opts.warn(host, `${describeHolder(host, parseKeyValues(rest.join('\n')), Number(head))}: another run is changing it, what --check reads may be moving`);
-    }));
+    })));
+    return after;
   }
 }
 

@@ -52,3 +52,27 @@ test('a lock that cannot be released is said, with when it expires; the other ho
   t.true(a.argvs.some(isRelease));
   t.deepEqual(warnings, ['gw2: could not release the run lock /run/ts-play/lock (exit 92: cannot lock /run/ts-play/lock.guard): it expires by itself within 60 s']);
 });
+
+test('with a concurrency of 2, at most two hosts are sent a lock script at a time, taking and releasing', async (t) => {
+  let now = 0;
+  let most = 0;
+  const slow = (h: string) => {
+    const c = new FakeConnection(h);
+    const exec = c.exec.bind(c);
+    c.exec = async (argv, opts) => {
+      most = Math.max(most, ++now);
+      await new Promise((r) => setTimeout(r, 20));
+      now--;
+      return exec(argv, opts);
+    };
+    return c;
+  };
+  const conns = Object.fromEntries(['a', 'b', 'c', 'd', 'e'].map((h) => [h, slow(h)]));
+  const l = new RunLock({ argv: ['site.ts'], concurrency: 2, warn: () => undefined });
+  await l.acquire(Object.keys(conns), async (h) => conns[h]!);
+  t.is(most, 2, 'acquire');
+  most = 0;
+  await l.release();
+  t.is(most, 2, 'release');
+  for (const c of Object.values(conns)) t.true(c.argvs.some(isRelease));
+});
