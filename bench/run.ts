@@ -121,6 +121,18 @@ async function main(): Promise<void> {
     if (!previous) throw new Error(`--report-only needs ${json}`);
     return write();
   }
+  // A bench stopped from outside (a timeout around a round that overloads the lab) still writes
+  // what it measured; the light hosts it left are removed by `lab up --light 0`.
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(sig, () => {
+      process.stderr.write(`bench: ${sig}: writing what was measured, then stopping\n`);
+      try {
+        if (res.cells.length || res.scale.length || previous) write();
+      } finally {
+        process.exit(1);
+      }
+    });
+  }
   try {
     await buildEngine();
     if (!only || only.includes('gateways')) await benchGateways(res, o);
