@@ -36,11 +36,10 @@ test('a known_hosts that is a directory: exit 1 naming it', async (t) => {
 });
 
 test('a known_hosts under /proc is refused at once instead of spinning forever', async (t) => {
-  const t0 = Date.now();
+  // A run that spun on /proc/kmsg would be killed by the timeout: no exit 1, no message.
   const r = await tsplay([BOOK, '-i', inventory('proc', { tsplay_known_hosts: '/proc/kmsg' })], { timeoutMs: 60_000 });
   t.is(r.code, 1, r.stderr);
   t.regex(r.stderr, /known_hosts file \(tsplay_known_hosts from \S+proc\.yml:6\) \/proc\/kmsg: refused: a kernel or device file/);
-  t.true(Date.now() - t0 < 30_000);
 });
 
 test('a known_hosts that is a fifo or a symlink to /dev/zero is refused', async (t) => {
