@@ -10,7 +10,9 @@ type Switch = ScenarioResult['switches'][number];
 /** One switch: the fault at `faultMs` should move every VIP to `to`. */
 export function analyzeSwitch(m: Measured, what: string, faultMs: number, to: string, vips: readonly string[]): Switch {
   const move = vipMoveMs(m.vipEvents, vips, to, faultMs);
-  const o = m.ping ? outageAfter(m.ping, faultMs) : { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 };
+  // The outage begins by the time the VIPs are on the new master (a reply's interval of slack).
+  const startBy = move !== undefined && m.ping ? faultMs + move + 2.5 * m.ping.intervalMs : Infinity;
+  const o = m.ping ? outageAfter(m.ping, faultMs, 3000, startBy) : { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 };
   const routed = m.routeEvents ? routeMovedAt(m.routeEvents, to, faultMs) : undefined;
   const u = m.udp ? udpLostAfter(m.udp, faultMs) : undefined;
   // Pings lost: with the 1000 pps stream beside it, what ping itself missed or what the outage

@@ -141,6 +141,18 @@ test('a switch\'s pings lost: with the UDP stream, a ping gap that lost nothing 
   t.is(analyzeSwitch(lostTwo as Measured, 's', 1010, 'gw2', []).lost, 2, 'what ping itself missed always counts');
 });
 
+test('a ping stall that begins after the VIPs arrived is not the switch\'s outage', (t) => {
+  const ping = { ...parsePing(''), intervalMs: 10, gaps: [{ startMs: 3500, endMs: 3593, lostSeqs: 0 }] };
+  const m = { startMs: 0, errors: [], ping, vipEvents: [{ t: 1042, host: 'gw2', vip: '198.18.1.1', present: true }] } as unknown as Measured;
+  const s = analyzeSwitch(m, 's', 1000, 'gw2', ['198.18.1.1']);
+  t.like(s, { vipMoveMs: 42, restoredMs: 0, gapMs: 0 }, 'the switch stopped no traffic; the stall 2.5 s later is not it');
+  // The same stall beginning while the VIPs were still on their way is the outage.
+  const during = { ...m, ping: { ...ping, gaps: [{ startMs: 1030, endMs: 1093, lostSeqs: 3 }] } } as unknown as Measured;
+  t.like(analyzeSwitch(during, 's', 1000, 'gw2', ['198.18.1.1']), { restoredMs: 93, gapMs: 63 });
+  // Without the VIPs' arrival (nothing seen moving), any gap within 3 s still counts, as before.
+  t.like(analyzeSwitch({ ...m, vipEvents: [] } as unknown as Measured, 's', 1000, 'gw2', ['198.18.1.1']), { restoredMs: 2593 });
+});
+
 test('stress: sync latency per connection; never seen is infinite', (t) => {
   const l = syncLatencies([[1, 1000], [2, 1000], [3, 1500]], new Map([[1, 1300], [3, 1400]]));
   t.deepEqual(l, [300, Infinity, 0]);

@@ -80,11 +80,15 @@ export function parsePing(output: string, intervalMs = 10): PingResult {
 
 /**
  * The outage a fault caused: the gap that spans the fault time or begins
- * within `slackMs` after it. Zero when traffic never stopped. `lostSeqs` is
- * the pings a steady 100 pps stream loses in that gap.
+ * within `slackMs` after it, and no later than `startBy` when that is known
+ * (the VIPs' arrival on the new master: a gap that begins after the switch
+ * is over is a stall of the client's, not this switch's outage: in the 6 Dec
+ * tcp drill, stalls 1.3-2.6 s after switches that cost one ping were reported
+ * as their "traffic restored"). Zero when traffic never
+ * stopped. `lostSeqs` is the pings a steady 100 pps stream loses in that gap.
  */
-export function outageAfter(r: PingResult, faultMs: number, slackMs = 3000): { gapMs: number; lostSeqs: number; seqsMissing: number; restoredMs: number } {
-  const g = r.gaps.find((x) => x.endMs > faultMs && x.startMs <= faultMs + slackMs);
+export function outageAfter(r: PingResult, faultMs: number, slackMs = 3000, startBy = Infinity): { gapMs: number; lostSeqs: number; seqsMissing: number; restoredMs: number } {
+  const g = r.gaps.find((x) => x.endMs > faultMs && x.startMs <= Math.min(faultMs + slackMs, startBy));
   if (!g) return { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 };
   // ping slows its sending while replies are missing, so the sequence gap undercounts an
   // outage: count what a steady 100 pps stream would have lost, whichever is larger.
