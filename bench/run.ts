@@ -128,6 +128,8 @@ async function main(): Promise<void> {
       process.stderr.write(`bench: ${sig}: writing what was measured, then stopping\n`);
       try {
         if (res.cells.length || res.scale.length || previous) write();
+      } catch (e) {
+        process.stderr.write(`bench: writing the report failed: ${(e as Error).stack ?? e}\n`);
       } finally {
         process.exit(1);
       }
