@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pLimit from 'p-limit';
 import { hostname, userInfo } from 'node:os';
-import type { Connection } from '../connection/types.ts';
+import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import { parseKeyValues } from '../facts/keyvalue.ts';
 import { TsPlayError } from '../base/errors.ts';
 import { escapeControl } from '../base/text.ts';
 import { redact } from '../base/redact.ts';
 import { LOCK_SCRIPT, LOCK_HELD, PEEK_SCRIPT, RELEASE_SCRIPT, THEN_MARK, thenScript } from './run-lock-scripts.ts';
-import type { ExecResult } from '../connection/types.ts';
 
 /** On tmpfs: a reboot, which ends every run, also ends every lock. */
 export const LOCK_FILE = '/run/ts-play/lock';
