@@ -12,7 +12,7 @@ export function analyzeSwitch(m: Measured, what: string, faultMs: number, to: st
   const move = vipMoveMs(m.vipEvents, vips, to, faultMs);
   // The outage begins by the time the VIPs are on the new master (a reply's interval of slack).
   const startBy = move !== undefined && m.ping ? faultMs + move + 2.5 * m.ping.intervalMs : Infinity;
-  const o = m.ping ? outageAfter(m.ping, faultMs, 3000, startBy) : { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 };
+  const o = m.ping ? outageAfter(m.ping, faultMs, { startBy }) : { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 };
   const routed = m.routeEvents ? routeMovedAt(m.routeEvents, to, faultMs) : undefined;
   const u = m.udp ? udpLostAfter(m.udp, faultMs) : undefined;
   // Pings lost: with the 1000 pps stream beside it, what ping itself missed or what the outage

@@ -87,7 +87,7 @@ export function parsePing(output: string, intervalMs = 10): PingResult {
  * as their "traffic restored"). Zero when traffic never
  * stopped. `lostSeqs` is the pings a steady 100 pps stream loses in that gap.
  */
-export function outageAfter(r: PingResult, faultMs: number, slackMs = 3000, startBy = Infinity): { gapMs: number; lostSeqs: number; seqsMissing: number; restoredMs: number } {
+export function outageAfter(r: PingResult, faultMs: number, { slackMs = 3000, startBy = Infinity }: { slackMs?: number; startBy?: number } = {}): { gapMs: number; lostSeqs: number; seqsMissing: number; restoredMs: number } {
   const g = r.gaps.find((x) => x.endMs > faultMs && x.startMs <= Math.min(faultMs + slackMs, startBy));
   if (!g) return { gapMs: 0, lostSeqs: 0, seqsMissing: 0, restoredMs: 0 };
   // ping slows its sending while replies are missing, so the sequence gap undercounts an
