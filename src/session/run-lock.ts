@@ -54,6 +54,12 @@ export interface RunLockOptions {
   concurrency?: number;
 }
 
+/** The holder a lock script found: its output is the host's clock, then the lock's record. */
+function holderIn(host: string, stdout: string): string {
+  const [head = '', ...rest] = stdout.split('\n');
+  return describeHolder(host, parseKeyValues(rest.join('\n')), Number(head));
+}
+
 const oneLine = (s: string) => escapeControl(redact(s)).replace(/[\n\t]/g, ' ');
 
 /**
@@ -68,12 +74,11 @@ export class RunLock {
   private timer: NodeJS.Timeout | undefined;
   private readonly ttl: number;
   /** One queue for everything the lock sends: a refresh waits behind an acquire still going on. */
-  private readonly limit: <T>(f: () => Promise<T>) => Promise<T>;
+  private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(private readonly opts: RunLockOptions) {
     this.ttl = opts.ttlSec ?? LOCK_TTL;
-    const l = pLimit(Math.max(1, opts.concurrency ?? Number.MAX_SAFE_INTEGER));
-    this.limit = (f) => l(f);
+    this.limit = pLimit(Math.max(1, opts.concurrency ?? Number.MAX_SAFE_INTEGER));
   }
 
   private record(): string {
@@ -81,6 +86,11 @@ export class RunLock {
     const lines = [`id=${this.id}`, `user=${u}`, `control=${hostname()}`, `pid=${process.pid}`, `since=${new Date().toISOString()}`,
       `command=ts-play ${this.opts.argv.join(' ')}`, `cwd=${process.cwd()}`];
     return lines.map(oneLine).join('\n') + '\n';
+  }
+
+  /** LOCK_SCRIPT's arguments: taking the lock and refreshing it differ only in breaking another's. */
+  private lockArgs(path: string, breakLock = false): string[] {
+    return [path, this.id, String(this.ttl), breakLock ? 'yes' : 'no'];
   }
 
   private path(host: string): string {
@@ -100,21 +110,19 @@ export class RunLock {
       const conn = await reachable(connect, host);
       if (!conn) return; // the run reports it unreachable when it gets there
       const path = this.path(host);
-      const args = [path, this.id, String(this.ttl), this.opts.breakLock ? 'yes' : 'no'];
-      const both = await this.exec(conn, LOCK_SCRIPT, args, then, record).catch((e) => {
+      const both = await this.exec(conn, LOCK_SCRIPT, this.lockArgs(path, this.opts.breakLock), then, record).catch((e) => {
         if (e instanceof UnreachableError) return undefined; // lost on the way: reported by the run
         throw e;
       });
       if (!both) return;
       const { r, next } = both;
       if (next) after.set(host, next);
-      const [head = '', ...rest] = r.stdout.split('\n');
-      if (r.code === LOCK_HELD) return void refused.push(describeHolder(host, parseKeyValues(rest.join('\n')), Number(head)));
+      if (r.code === LOCK_HELD) return void refused.push(holderIn(host, r.stdout));
       if (r.code !== 0) throw new TsPlayError(`${host}: cannot take the run lock ${path} (exit ${r.code}): ${r.stderr.trim()}`);
       this.held.set(host, { conn, path });
-      if (rest.some((l) => l.startsWith('id='))) {
+      if (r.stdout.split('\n').slice(1).some((l) => l.startsWith('id='))) {
         const why = this.opts.breakLock ? 'broken (--break-lock)' : 'expired';
-        this.opts.warn(host, `took over a lock that was ${why}: ${describeHolder(host, parseKeyValues(rest.join('\n')), Number(head))}`);
+        this.opts.warn(host, `took over a lock that was ${why}: ${holderIn(host, r.stdout)}`);
       }
     })));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -156,11 +164,10 @@ export class RunLock {
   private async refresh(record: string): Promise<void> {
     await Promise.all([...this.held].map(([host, { conn, path }]) => this.limit(async () => {
       try {
-        const r = await conn.exec(['sh', '-c', LOCK_SCRIPT, 'sh', path, this.id, String(this.ttl), 'no'], { stdin: record });
+        const { r } = await this.exec(conn, LOCK_SCRIPT, this.lockArgs(path, false), undefined, record);
         if (r.code === LOCK_HELD) {
           this.held.delete(host);
-          const [head = '', ...rest] = r.stdout.split('\n');
-          this.opts.lost?.(host, `another run took this run's lock: ${describeHolder(host, parseKeyValues(rest.join('\n')), Number(head))}`);
+          this.opts.lost?.(host, `another run took this run's lock: ${holderIn(host, r.stdout)}`);
         }
       } catch {
         // An unreachable host cannot be refreshed; the run reports the host itself.
@@ -194,8 +201,7 @@ export class RunLock {
       const { r, next } = await this.exec(conn, PEEK_SCRIPT, [this.path(host)], then, undefined, [0, LOCK_HELD]);
       if (next) after.set(host, next);
       if (r.code !== LOCK_HELD) return;
-      const [head = '', ...rest] = r.stdout.split('\n');
-      this.opts.warn(host, `${describeHolder(host, parseKeyValues(rest.join('\n')), Number(head))}: another run is changing it, what --check reads may be moving`);
+      this.opts.warn(host, `${holderIn(host, r.stdout)}: another run is changing it, what --check reads may be moving`);
     })));
     return after;
   }
