@@ -121,18 +121,23 @@ async function main(): Promise<void> {
     if (!previous) throw new Error(`--report-only needs ${json}`);
     return write();
   }
-  // A bench stopped from outside (a timeout around a round that overloads the lab) still writes
-  // what it measured; the light hosts it left are removed by `lab up --light 0`.
+  // Whatever was measured before a failure or a stop is still worth keeping (without hiding the
+  // failure): gateway and light cells, or scale rounds alone.
+  const keep = () => {
+    if (!res.cells.length && !res.scale.length && !previous) return;
+    try {
+      write();
+    } catch (e) {
+      process.stderr.write(`bench: writing the report failed: ${(e as Error).stack ?? e}\n`);
+    }
+  };
+  // A bench stopped from outside (a timeout around a round that overloads the lab) keeps what it
+  // measured too; the light hosts it left are removed by `lab up --light 0`.
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.once(sig, () => {
       process.stderr.write(`bench: ${sig}: writing what was measured, then stopping\n`);
-      try {
-        if (res.cells.length || res.scale.length || previous) write();
-      } catch (e) {
-        process.stderr.write(`bench: writing the report failed: ${(e as Error).stack ?? e}\n`);
-      } finally {
-        process.exit(1);
-      }
+      keep();
+      process.exit(1);
     });
   }
   try {
@@ -141,14 +146,7 @@ async function main(): Promise<void> {
     if (!only || only.includes('light')) await benchLight(res, o);
     if (!only || only.includes('scale')) await benchScale(res, sizes, runs, o.log, scaleForks);
   } finally {
-    // Whatever was measured before a failure is still worth keeping (without hiding the failure).
-    if (res.cells.length || previous) {
-      try {
-        write();
-      } catch (e) {
-        process.stderr.write(`bench: writing the report failed: ${(e as Error).message}\n`);
-      }
-    }
+    keep();
   }
 }
 
