@@ -1,5 +1,6 @@
 import type { Connection, ExecResult } from './types.ts';
-import { quoteArgv, unquoteArgv } from './quote.ts';
+import { quote, quoteArgv, unquoteArgv } from './quote.ts';
+import { SHARED_STAT_FORMAT, sharedPathRead, sharedPathResults } from './path-read.ts';
 import { TsPlayError } from '../base/errors.ts';
 import { clip } from '../base/redact.ts';
 
@@ -10,11 +11,12 @@ export interface Probe {
 
 /**
  * Runs many read-only probes in one round trip: one `sh` on the host runs each probe with stdin
- * closed into files of its own and keeps the exit codes in a variable. At the end one `wc -c`
+ * closed into files of its own and keeps its exit code in a variable. At the end one `wc -c`
  * gives every file's size and one `cat | base64` sends them all, so the framing costs three
  * processes per batch instead of two per probe: on a host where a fork and exec take 5-10 ms
  * that was half of what reading a gateway's state cost. base64 keeps arbitrary bytes (and the
- * line framing) intact.
+ * line framing) intact. Path reads (path-read.ts) of plain files and directories go further:
+ * shell tests (builtins) pick them out, and one stat and one cat read them all.
  */
 export function batchScript(probes: readonly Probe[]): string {
   const lines = [
@@ -22,11 +24,11 @@ export function batchScript(probes: readonly Probe[]): string {
     "trap 'rm -rf \"$d\"' EXIT",
     // A killed session's TERM/HUP must still run the EXIT trap: no temp dir left on the host.
     "trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM",
-    'r=',
+    'f=',
   ];
   // A probe that is a script of its own (`sh -c SCRIPT sh ARGS...`) becomes a shell function,
   // defined once per script and called in the probe's subshell: a fork instead of a fork and an
-  // exec of sh, for the path probe that reads every file a run manages. Its $0 is "sh" either way.
+  // exec of sh. Its $0 is "sh" either way.
   const fns = new Map<string, string>();
   const calls = probes.map((p) => {
     const [sh, c, script, zero, ...args] = p.argv;
@@ -40,24 +42,40 @@ export function batchScript(probes: readonly Probe[]): string {
     }
     return args.length ? `${name} ${quoteArgv(args)}` : name;
   });
+  const shared = probes.map((p) => sharedPathRead(p.argv));
+  if (shared.some(Boolean)) lines.push('tsp_plain() { [ ! -L "$1" ] && { [ -f "$1" ] || [ -d "$1" ]; }; }');
   lines.push('# tsp-probes');
-  const files: string[] = [];
   calls.forEach((call, i) => {
-    lines.push(`(${call}) >"$d/${i}o" 2>"$d/${i}e" </dev/null; r="$r $?"`);
-    files.push(`${i}o`, `${i}e`);
+    const alone = `(${call}) >"$d/${i}o" 2>"$d/${i}e" </dev/null; c${i}=$?; f="$f ${i}o ${i}e"`;
+    const read = shared[i];
+    // The positional parameters collect the paths the shared stat reads, in probe order.
+    if (read) lines.push(`if tsp_plain ${quote(read.path)}; then set -- "$@" ${quote(read.path)}; c${i}=p; else`, alone, 'fi');
+    else lines.push(alone);
   });
+  let codes = probes.map((_, i) => `$c${i}`).join(' ');
+  if (shared.some(Boolean)) {
+    lines.push(
+      `if [ $# -gt 0 ]; then stat -c '${SHARED_STAT_FORMAT}' -- "$@" >"$d/ps" 2>"$d/pe" </dev/null; s=$?; else : >"$d/ps"; : >"$d/pe"; s=0; fi`,
+      'set --',
+      ...shared.flatMap((r, i) => (r?.mode === 'content' ? [`[ "$c${i}" = p ] && [ -f ${quote(r.path)} ] && set -- "$@" ${quote(r.path)}`] : [])),
+      `if [ $# -gt 0 ]; then cat -- "$@" >"$d/pc" 2>>"$d/pe" </dev/null; k=$?; else : >"$d/pc"; k=0; fi`,
+      'f="$f ps pe pc"',
+    );
+    codes += ' p:$s:$k';
+  }
   lines.push(
-    'printf \'%s\\n\' "$r"',
-    `cd "$d" || exit 97`,
-    `wc -c -- ${files.join(' ')} || exit 98`,
-    `cat -- ${files.join(' ')} | base64 -w0 || exit 98`,
+    `printf '%s\\n' "${codes}"`,
+    'cd "$d" || exit 97',
+    // $f holds names this script chose (digits and letters): split on spaces, as meant.
+    'wc -c -- $f || exit 98',
+    'cat -- $f | base64 -w0 || exit 98',
     'echo',
   );
   return lines.join('\n');
 }
 
 // A probe's quoted argv may span lines (a multi-line sh -c script): match lazily across them.
-const PROBE = /^\(([\s\S]*?)\) >"\$d\/(\d+)o" 2>"\$d\/\d+e" <\/dev\/null; r="\$r \$\?"$/gm;
+const PROBE = /^\(([\s\S]*?)\) >"\$d\/(\d+)o" 2>"\$d\/\d+e" <\/dev\/null; c\d+=\$\?; f="\$f \d+o \d+e"$/gm;
 const FN = /^# (tsp_fn\d+) ([A-Za-z0-9+/=]*)$/gm;
 
 /** The probes a batch script runs, in order; undefined for any other script (used by fakes). */
@@ -76,39 +94,59 @@ export function parseBatchScript(script: string): string[][] | undefined {
   return probes;
 }
 
-/** What the host prints for these results: the framing batchScript's script produces. */
+/** What the host prints for these results when every probe ran alone: the framing a fake host answers with. */
 export function batchOutput(results: readonly ExecResult[]): string {
   const bufs = results.flatMap((r) => [Buffer.from(r.stdout, 'utf8'), Buffer.from(r.stderr, 'utf8')]);
   const sizes = bufs.map((b, i) => `${b.length} ${Math.floor(i / 2)}${i % 2 ? 'e' : 'o'}`);
   if (bufs.length > 1) sizes.push(`${bufs.reduce((n, b) => n + b.length, 0)} total`);
-  return `${results.map((r) => ` ${r.code}`).join('')}\n${sizes.join('\n')}\n${Buffer.concat(bufs).toString('base64')}\n`;
+  return `${results.map((r) => `${r.code}`).join(' ')}\n${sizes.join('\n')}\n${Buffer.concat(bufs).toString('base64')}\n`;
 }
 
 export class BatchProtocolError extends TsPlayError {}
 
-export function parseBatchOutput(stdout: string, count: number): ExecResult[] {
+/**
+ * Each probe's result from a batch's output. `probes` is needed only when the batch read paths
+ * together (a `p` where a probe's exit code would be): their answers are rebuilt from the shared
+ * stat and cat.
+ */
+export function parseBatchOutput(stdout: string, count: number, probes?: readonly Probe[]): ExecResult[] {
   const lines = stdout.split('\n');
-  const codes = (lines[0] ?? '').trim().split(/\s+/).filter(Boolean);
-  if (codes.length !== count || codes.some((c) => !/^\d+$/.test(c))) {
+  const tokens = (lines[0] ?? '').trim().split(/\s+/).filter(Boolean);
+  const section = tokens.length && /^p:\d+:\d+$/.test(tokens[tokens.length - 1]!) ? tokens.pop()!.split(':').map(Number) : undefined;
+  const codes = tokens;
+  if (codes.length !== count || codes.some((c) => !/^(\d+|p)$/.test(c)) || (codes.includes('p') && !section)) {
     throw new BatchProtocolError(`probe output has ${codes.length} exit codes for ${count} probes: ${clip(lines[0] ?? '', 80)}`);
   }
-  const sizes: number[] = [];
-  for (let i = 0; i < count * 2; i++) {
-    const m = /^\s*(\d+) (\d+)([oe])$/.exec(lines[1 + i] ?? '');
-    if (!m || Number(m[2]) !== Math.floor(i / 2) || m[3] !== (i % 2 ? 'e' : 'o')) {
-      throw new BatchProtocolError(`unexpected size line for probe ${Math.floor(i / 2)}: ${clip(lines[1 + i] ?? '(none)', 80)}`);
+  const names = codes.flatMap((c, i) => (c === 'p' ? [] : [`${i}o`, `${i}e`]));
+  if (section) names.push('ps', 'pe', 'pc');
+  const sizes = new Map<string, number>();
+  names.forEach((name, i) => {
+    const m = /^\s*(\d+) (\w+)$/.exec(lines[1 + i] ?? '');
+    if (!m || m[2] !== name) {
+      const what = /^\d+/.test(name) ? `probe ${parseInt(name, 10)}` : 'the paths read together';
+      throw new BatchProtocolError(`unexpected size line for ${what}: ${clip(lines[1 + i] ?? '(none)', 80)}`);
     }
-    sizes.push(Number(m[1]));
-  }
+    sizes.set(name, Number(m[1]));
+  });
   // wc adds a total line when it counts more than one file.
-  const blob = Buffer.from(lines[1 + count * 2 + (count * 2 > 1 ? 1 : 0)] ?? '', 'base64');
-  const want = sizes.reduce((n, x) => n + x, 0);
+  const blob = Buffer.from(lines[1 + names.length + (names.length > 1 ? 1 : 0)] ?? '', 'base64');
+  const want = [...sizes.values()].reduce((n, x) => n + x, 0);
   if (blob.length !== want) throw new BatchProtocolError(`probe output holds ${blob.length} bytes where the sizes add up to ${want}`);
-  const out: ExecResult[] = [];
+  const files = new Map<string, Buffer>();
   let at = 0;
-  const take = (n: number) => blob.subarray(at, (at += n)).toString('utf8');
-  for (let i = 0; i < count; i++) out.push({ code: Number(codes[i]), stdout: take(sizes[2 * i]!), stderr: take(sizes[2 * i + 1]!) });
-  return out;
+  for (const name of names) files.set(name, blob.subarray(at, (at += sizes.get(name)!)));
+  const text = (name: string) => files.get(name)!.toString('utf8');
+  let together: ExecResult[] = [];
+  if (section) {
+    const reads = codes.flatMap((c, i) => {
+      if (c !== 'p') return [];
+      const read = probes?.[i] && sharedPathRead(probes[i]!.argv);
+      if (!read) throw new BatchProtocolError(`probe ${i} was answered as a path read, which it is not`);
+      return [read];
+    });
+    together = sharedPathResults(reads, { code: section[1]!, stdout: text('ps'), stderr: text('pe') }, { code: section[2]!, bytes: files.get('pc')!, stderr: text('pe') });
+  }
+  return codes.map((c, i) => (c === 'p' ? together.shift()! : { code: Number(c), stdout: text(`${i}o`), stderr: text(`${i}e`) }));
 }
 
 /** The one command that runs every probe (for a caller that sends it in a round trip of its own making). */
@@ -117,15 +155,15 @@ export function probeCommand(probes: readonly Probe[]): string[] {
 }
 
 /** Each probe's result from what probeCommand answered on host. */
-export function probeResults(host: string, r: ExecResult, count: number): ExecResult[] {
+export function probeResults(host: string, r: ExecResult, probes: readonly Probe[]): ExecResult[] {
   if (r.code !== 0) {
     throw new BatchProtocolError(`${host}: reading state failed (exit ${r.code}): ${clip(r.stderr.trim(), 500, 'end')}`);
   }
-  return parseBatchOutput(r.stdout, count);
+  return parseBatchOutput(r.stdout, probes.length, probes);
 }
 
 /** Runs the probes in one round trip (none when there are none). */
 export async function runProbes(conn: Connection, probes: readonly Probe[]): Promise<ExecResult[]> {
   if (probes.length === 0) return [];
-  return probeResults(conn.host, await conn.exec(probeCommand(probes)), probes.length);
+  return probeResults(conn.host, await conn.exec(probeCommand(probes)), probes);
 }

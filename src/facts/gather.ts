@@ -18,5 +18,5 @@ export const FACTS_COMMAND: readonly string[] = probeCommand(FACT_PROBES);
 
 /** Facts from what FACTS_COMMAND answered on host (throws as gatherFacts would). */
 export function factsFrom(host: string, r: ExecResult): Facts {
-  return parseFacts(probeResults(host, r, FACT_PROBES.length));
+  return parseFacts(probeResults(host, r, FACT_PROBES));
 }

@@ -2,6 +2,7 @@ import { clip } from '../base/redact.ts';
 import type { ExecResult } from '../connection/types.ts';
 import type { Probe } from '../connection/batch.ts';
 import { trimStderr } from '../connection/errors.ts';
+import { EOF_MARK, pathReadArgv } from '../connection/path-read.ts';
 
 export interface PathMeta {
   uid: number;
@@ -20,26 +21,8 @@ export type PathState =
   | { kind: 'other' }
   | { kind: 'error'; message: string };
 
-/** Ends file contents so a transport that trims trailing whitespace cannot change what compare sees. */
-const EOF_MARK = '\n#tsp-eof';
-
-// Exit 3 means "does not exist"; any other non-zero exit is a failure to read (permissions, I/O).
-// Links are reported as links, never followed: modules decide what to do with them.
-const PATH_PROBE = `p=$1
-if [ -L "$p" ]; then printf 'symlink\\n'; readlink -- "$p"; exit $?; fi
-if [ -d "$p" ]; then printf 'directory '; stat -c '%u %g %a %U %G' -- "$p"; exit $?; fi
-if [ -f "$p" ]; then
-  printf 'file '; stat -c '%u %g %a %U %G' -- "$p" || exit 1
-  if [ "$2" = content ]; then cat -- "$p" || exit 1; printf '${EOF_MARK.replace('\n', '\\n')}'; fi
-  exit 0
-fi
-if [ -e "$p" ]; then printf 'other\\n'; exit 0; fi
-d=\${p%/*}; [ -n "$d" ] || d=/
-if [ -d "$d" ]; then printf 'missing parent\\n'; else printf 'missing noparent\\n'; fi
-exit 3`;
-
 export function pathProbe(path: string, opts: { content?: boolean } = {}): Probe {
-  return { argv: ['sh', '-c', PATH_PROBE, 'sh', path, opts.content ? 'content' : 'meta'] };
+  return { argv: pathReadArgv(path, opts.content ? 'content' : 'meta') };
 }
 
 function parseMeta(fields: string[]): PathMeta | undefined {

@@ -1,6 +1,11 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import { batchOutput, batchScript, parseBatchOutput, parseBatchScript, BatchProtocolError } from '../../src/connection/batch.ts';
+import { PATH_SCRIPT, pathReadArgv, sharedPathResults } from '../../src/connection/path-read.ts';
+import { parsePathState } from '../../src/facts/paths.ts';
 
 // The script is run by a real sh here: the framing must survive binary-ish content,
 // empty output, failing probes and arguments that need quoting.
@@ -63,4 +68,69 @@ test('a fake host reads a batch back into its probes, multi-line scripts and quo
   ];
   t.deepEqual(parseBatchScript(batchScript(probes)), probes.map((p) => p.argv));
   t.is(parseBatchScript('echo hi'), undefined);
+});
+
+// Path reads answered together by one stat and one cat must say exactly what each path's own
+// script says, for every kind of path, and the paths that cannot be shared still read alone.
+test('paths read together answer as each path read alone', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsp-paths-'));
+  try {
+    writeFileSync(join(dir, 'a.conf'), 'key = "v"\nno newline at the end ✓');
+    writeFileSync(join(dir, 'empty'), '');
+    writeFileSync(join(dir, "it's spaced"), 'x\n');
+    chmodSync(join(dir, 'a.conf'), 0o640);
+    mkdirSync(join(dir, 'sub'), { mode: 0o750 });
+    symlinkSync('a.conf', join(dir, 'link'));
+    spawnSync('mkfifo', [join(dir, 'fifo')]);
+    const reads: Array<[string, 'content' | 'meta']> = [
+      [join(dir, 'a.conf'), 'content'],
+      [join(dir, 'a.conf'), 'meta'],
+      [join(dir, 'empty'), 'content'],
+      [join(dir, "it's spaced"), 'content'],
+      [join(dir, 'sub'), 'content'],
+      [join(dir, 'link'), 'content'],
+      [join(dir, 'fifo'), 'meta'],
+      [join(dir, 'missing'), 'content'],
+      [join(dir, 'nodir', 'missing'), 'meta'],
+      ['/proc/sys/kernel/ostype', 'content'],
+    ];
+    const probes = [{ argv: ['echo', 'between'] }, ...reads.map(([p, m]) => ({ argv: pathReadArgv(p, m) }))];
+    const r = spawnSync('sh', ['-c', batchScript(probes)], { encoding: 'utf8', timeout: 10_000 });
+    t.is(r.status, 0, r.stderr);
+    t.regex(r.stdout.split('\n')[0]!, /^0( p){5} \d+ \d+ \d+ \d+ \d+ p:0:0$/, 'the five plain files and directories were read together');
+    const results = parseBatchOutput(r.stdout, probes.length, probes);
+    t.is(results[0]!.stdout, 'between\n');
+    reads.forEach(([p, m], i) => {
+      const alone = spawnSync('sh', ['-c', PATH_SCRIPT, 'sh', p, m], { encoding: 'utf8' });
+      t.deepEqual(results[i + 1], { code: alone.status!, stdout: alone.stdout, stderr: alone.stderr }, `${p} ${m}`);
+    });
+    t.deepEqual(parsePathState(reads[0]![0], results[1]!), { kind: 'file', meta: { uid: process.getuid!(), gid: process.getgid!(), mode: 0o640, user: userInfo().username, group: results[1]!.stdout.split('\n')[0]!.split(' ')[5]! }, content: 'key = "v"\nno newline at the end ✓' });
+    t.deepEqual(parseBatchScript(batchScript(probes)), probes.map((p) => p.argv), 'a fake host still sees every path read as its own probe');
+    // None of the batch's path reads turned out plain: the shared section comes back empty.
+    const lone = [{ argv: pathReadArgv(join(dir, 'missing'), 'content') }];
+    const none = spawnSync('sh', ['-c', batchScript(lone)], { encoding: 'utf8', timeout: 10_000 });
+    t.deepEqual(parseBatchOutput(none.stdout, 1, lone), [{ code: 3, stdout: 'missing parent\n', stderr: '' }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a path that changed between the shared stat and cat fails its read instead of mixing two versions', (t) => {
+  const reads = [{ path: '/etc/a', mode: 'content' as const }, { path: '/etc/b', mode: 'meta' as const }, { path: '/etc/d', mode: 'content' as const }];
+  const stat = { code: 0, stdout: 'regular file|0 0 644 root root 3\nregular file|0 0 600 root root 9\ndirectory|0 0 755 root root 4096\n', stderr: '' };
+  const ok = sharedPathResults(reads, stat, { code: 0, bytes: Buffer.from('abc'), stderr: '' });
+  t.deepEqual(ok.map((r) => r.stdout), ['file 0 0 644 root root\nabc\n#tsp-eof', 'file 0 0 600 root root\n', 'directory 0 0 755 root root\n']);
+  const grown = sharedPathResults(reads, stat, { code: 0, bytes: Buffer.from('abcd'), stderr: '' });
+  t.is(grown[0]!.code, 1);
+  t.regex(grown[0]!.stderr, /\/etc\/a changed while it was read \(cat: exit 0, 4 bytes where stat counted 3\)/);
+  t.is(grown[1]!.code, 0, 'a read without content does not depend on the cat');
+  const gone = sharedPathResults(reads, { code: 1, stdout: stat.stdout.split('\n').slice(1).join('\n'), stderr: "stat: cannot statx '/etc/a': No such file or directory\n" }, { code: 0, bytes: Buffer.from(''), stderr: '' });
+  t.true(gone.every((r) => r.code === 1 && /changed while it was read \(stat: exit 1, 2 lines for 3 paths: stat: cannot statx/.test(r.stderr)));
+  t.is(parsePathState('/etc/a', gone[0]!).kind, 'error');
+});
+
+test('a batch answered with a shared path section it did not ask for is a protocol error', (t) => {
+  const out = `p 0 p:0:0\n0 1o\n0 1e\n0 ps\n0 pe\n0 pc\n0 total\n\n`;
+  t.throws(() => parseBatchOutput(out, 2, [{ argv: ['true'] }, { argv: ['true'] }]), { instanceOf: BatchProtocolError, message: /probe 0 was answered as a path read/ });
+  t.throws(() => parseBatchOutput('p 0\n0 1o\n0 1e\n0 total\n\n', 2), { instanceOf: BatchProtocolError, message: /exit codes/ });
 });
