@@ -1,6 +1,7 @@
 import type { Connection, ExecResult } from './types.ts';
 import { quote, quoteArgv, unquoteArgv } from './quote.ts';
 import { SHARED_STAT_FORMAT, sharedPathRead, sharedPathResults } from './path-read.ts';
+import { sharedUnitShow, unionShow, unitShowResults, type UnitShow } from './unit-show.ts';
 import { TsPlayError } from '../base/errors.ts';
 import { clip } from '../base/redact.ts';
 
@@ -15,8 +16,9 @@ export interface Probe {
  * gives every file's size and one `cat | base64` sends them all, so the framing costs three
  * processes per batch instead of two per probe: on a host where a fork and exec take 5-10 ms
  * that was half of what reading a gateway's state cost. base64 keeps arbitrary bytes (and the
- * line framing) intact. Path reads (path-read.ts) of plain files and directories go further:
- * shell tests (builtins) pick them out, and one stat and one cat read them all.
+ * line framing) intact. Two kinds of probe go further. Path reads (path-read.ts) of plain files
+ * and directories: shell tests (builtins) pick them out, and one stat and one cat read them all.
+ * `systemctl show`s (unit-show.ts), when a batch has two or more: one call answers them all.
  */
 export function batchScript(probes: readonly Probe[]): string {
   const lines = [
@@ -43,16 +45,21 @@ export function batchScript(probes: readonly Probe[]): string {
     return args.length ? `${name} ${quoteArgv(args)}` : name;
   });
   const shared = probes.map((p) => sharedPathRead(p.argv));
+  const shows = sharedShows(probes);
   if (shared.some(Boolean)) lines.push('tsp_plain() { [ ! -L "$1" ] && { [ -f "$1" ] || [ -d "$1" ]; }; }');
+  if (shows) lines.push(`${quoteArgv(unionShow(shows.filter(Boolean) as UnitShow[]))} >"$d/us" 2>"$d/ue" </dev/null; u=$?; f="$f us ue"`);
   lines.push('# tsp-probes');
   calls.forEach((call, i) => {
     const alone = `(${call}) >"$d/${i}o" 2>"$d/${i}e" </dev/null; c${i}=$?; f="$f ${i}o ${i}e"`;
     const read = shared[i];
     // The positional parameters collect the paths the shared stat reads, in probe order.
     if (read) lines.push(`if tsp_plain ${quote(read.path)}; then set -- "$@" ${quote(read.path)}; c${i}=p; else`, alone, 'fi');
+    // A shared show that failed (no systemd, a unit name it refuses) leaves each show to run alone.
+    else if (shows?.[i]) lines.push(`if [ "$u" = 0 ]; then c${i}=u; else`, alone, 'fi');
     else lines.push(alone);
   });
   let codes = probes.map((_, i) => `$c${i}`).join(' ');
+  if (shows) codes += ' u:$u';
   if (shared.some(Boolean)) {
     lines.push(
       `if [ $# -gt 0 ]; then stat -c '${SHARED_STAT_FORMAT}' -- "$@" >"$d/ps" 2>"$d/pe" </dev/null; s=$?; else : >"$d/ps"; : >"$d/pe"; s=0; fi`,
@@ -105,25 +112,27 @@ export function batchOutput(results: readonly ExecResult[]): string {
 export class BatchProtocolError extends TsPlayError {}
 
 /**
- * Each probe's result from a batch's output. `probes` is needed only when the batch read paths
- * together (a `p` where a probe's exit code would be): their answers are rebuilt from the shared
- * stat and cat.
+ * Each probe's result from a batch's output. `probes` is needed only when the batch shared reads
+ * (a `p` or `u` where a probe's exit code would be): their answers are rebuilt from the shared
+ * stat and cat, or the shared systemctl show.
  */
 export function parseBatchOutput(stdout: string, count: number, probes?: readonly Probe[]): ExecResult[] {
   const lines = stdout.split('\n');
   const tokens = (lines[0] ?? '').trim().split(/\s+/).filter(Boolean);
   const section = tokens.length && /^p:\d+:\d+$/.test(tokens[tokens.length - 1]!) ? tokens.pop()!.split(':').map(Number) : undefined;
+  const union = tokens.length && /^u:\d+$/.test(tokens[tokens.length - 1]!) ? Number(tokens.pop()!.slice(2)) : undefined;
   const codes = tokens;
-  if (codes.length !== count || codes.some((c) => !/^(\d+|p)$/.test(c)) || (codes.includes('p') && !section)) {
+  if (codes.length !== count || codes.some((c) => !/^(\d+|p|u)$/.test(c)) || (codes.includes('p') && !section) || (codes.includes('u') && union === undefined)) {
     throw new BatchProtocolError(`probe output has ${codes.length} exit codes for ${count} probes: ${clip(lines[0] ?? '', 80)}`);
   }
-  const names = codes.flatMap((c, i) => (c === 'p' ? [] : [`${i}o`, `${i}e`]));
+  const names = codes.flatMap((c, i) => (c === 'p' || c === 'u' ? [] : [`${i}o`, `${i}e`]));
+  if (union !== undefined) names.unshift('us', 'ue');
   if (section) names.push('ps', 'pe', 'pc');
   const sizes = new Map<string, number>();
   names.forEach((name, i) => {
     const m = /^\s*(\d+) (\w+)$/.exec(lines[1 + i] ?? '');
     if (!m || m[2] !== name) {
-      const what = /^\d+/.test(name) ? `probe ${parseInt(name, 10)}` : 'the paths read together';
+      const what = /^\d+/.test(name) ? `probe ${parseInt(name, 10)}` : name.startsWith('u') ? 'the shared systemctl show' : 'the paths read together';
       throw new BatchProtocolError(`unexpected size line for ${what}: ${clip(lines[1 + i] ?? '(none)', 80)}`);
     }
     sizes.set(name, Number(m[1]));
@@ -146,7 +155,23 @@ export function parseBatchOutput(stdout: string, count: number, probes?: readonl
     });
     together = sharedPathResults(reads, { code: section[1]!, stdout: text('ps'), stderr: text('pe') }, { code: section[2]!, bytes: files.get('pc')!, stderr: text('pe') });
   }
-  return codes.map((c, i) => (c === 'p' ? together.shift()! : { code: Number(c), stdout: text(`${i}o`), stderr: text(`${i}e`) }));
+  let shown: ExecResult[] = [];
+  if (union !== undefined) {
+    const asked = codes.flatMap((c, i) => {
+      if (c !== 'u') return [];
+      const show = probes?.[i] && sharedUnitShow(probes[i]!.argv);
+      if (!show) throw new BatchProtocolError(`probe ${i} was answered from the shared systemctl show, which it did not ask`);
+      return [show];
+    });
+    shown = unitShowResults(asked, { code: union, stdout: text('us'), stderr: text('ue') });
+  }
+  return codes.map((c, i) => (c === 'p' ? together.shift()! : c === 'u' ? shown.shift()! : { code: Number(c), stdout: text(`${i}o`), stderr: text(`${i}e`) }));
+}
+
+/** Each probe's shared show, when two or more of a batch's probes are shows that can share one; undefined otherwise. */
+function sharedShows(probes: readonly Probe[]): Array<UnitShow | undefined> | undefined {
+  const shows = probes.map((p) => sharedUnitShow(p.argv));
+  return shows.filter(Boolean).length >= 2 ? shows : undefined;
 }
 
 /** The one command that runs every probe (for a caller that sends it in a round trip of its own making). */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { batchOutput, batchScript, parseBatchOutput, parseBatchScript, BatchProtocolError } from '../../src/connection/batch.ts';
 import { PATH_SCRIPT, pathReadArgv, sharedPathResults } from '../../src/connection/path-read.ts';
 import { parsePathState } from '../../src/facts/paths.ts';
+import { sharedUnitShow, unitShowResults } from '../../src/connection/unit-show.ts';
 
 // The script is run by a real sh here: the framing must survive binary-ish content,
 // empty output, failing probes and arguments that need quoting.
@@ -133,4 +134,63 @@ test('a batch answered with a shared path section it did not ask for is a protoc
   const out = `p 0 p:0:0\n0 1o\n0 1e\n0 ps\n0 pe\n0 pc\n0 total\n\n`;
   t.throws(() => parseBatchOutput(out, 2, [{ argv: ['true'] }, { argv: ['true'] }]), { instanceOf: BatchProtocolError, message: /probe 0 was answered as a path read/ });
   t.throws(() => parseBatchOutput('p 0\n0 1o\n0 1e\n0 total\n\n', 2), { instanceOf: BatchProtocolError, message: /exit codes/ });
+});
+
+// A stand-in systemctl that answers as systemd's does: one block per unit in the order given,
+// blank lines between, each block's properties in its own fixed order filtered by -p.
+const FAKE_SYSTEMCTL = `#!/bin/sh
+[ "$1" = show ] && [ "$2" = -p ] || exit 2
+props=",$3,"; shift 4
+first=1
+for u in "$@"; do
+  case $u in bad*) echo "Unit name $u is not valid." >&2; exit 1 ;; esac
+  [ $first = 1 ] || echo
+  first=0
+  for kv in "Id=$u" LoadState=loaded ActiveState=active "SubState=running" UnitFileState=enabled NeedDaemonReload=no; do
+    case $props in *",\${kv%%=*},"*) echo "$kv" ;; esac
+  done
+done`;
+
+test('systemctl shows share one call and each answers as it would alone; a failed shared call leaves each to run alone', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsp-show-'));
+  try {
+    writeFileSync(join(dir, 'systemctl'), FAKE_SYSTEMCTL, { mode: 0o755 });
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+    const shows = [
+      { argv: ['systemctl', 'show', '-p', 'LoadState,ActiveState,SubState', '--', 'nftables.service'] },
+      { argv: ['echo', 'between'] },
+      { argv: ['systemctl', 'show', '-p', 'Id,NeedDaemonReload', '--', 'a.timer', 'nftables.service', 'a.timer'] },
+      { argv: ['systemctl', 'show', '-p', 'UnitFileState', '--', 'b@x.service'] },
+    ];
+    const run = (probes: typeof shows) => {
+      const r = spawnSync('sh', ['-c', batchScript(probes)], { encoding: 'utf8', timeout: 10_000, env });
+      t.is(r.status, 0, r.stderr);
+      return { first: r.stdout.split('\n')[0]!, results: parseBatchOutput(r.stdout, probes.length, probes) };
+    };
+    const alone = (argv: string[]) => {
+      const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env });
+      return { code: r.status!, stdout: r.stdout, stderr: r.stderr };
+    };
+    const ok = run(shows);
+    t.is(ok.first, 'u 0 u u u:0', 'the three shows were answered by one call');
+    shows.forEach((p, i) => t.deepEqual(ok.results[i], alone(p.argv), p.argv.join(' ')));
+    t.is(ok.results[2]!.stdout, 'Id=a.timer\nNeedDaemonReload=no\n\nId=nftables.service\nNeedDaemonReload=no\n\nId=a.timer\nNeedDaemonReload=no\n');
+    // One unit the shared call refuses: every show runs alone and fails or answers on its own.
+    const mixed = [shows[0]!, { argv: ['systemctl', 'show', '-p', 'Id', '--', 'bad.service'] }];
+    const fallback = run(mixed);
+    t.is(fallback.first, '0 1 u:1');
+    mixed.forEach((p, i) => t.deepEqual(fallback.results[i], alone(p.argv), p.argv.join(' ')));
+    t.deepEqual(parseBatchScript(batchScript(shows)), shows.map((p) => p.argv), 'a fake host still sees every show as its own probe');
+    t.is(sharedUnitShow(['systemctl', 'show', '-p', 'Id', '--', 'ssh*']), undefined, 'a glob is never shared');
+    t.is(sharedUnitShow(['systemctl', 'show', '--value', '-p', 'Id', '--', 'ssh.service']), undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a shared show whose blocks do not match its units fails those shows instead of misplacing properties', (t) => {
+  const asked = [{ props: ['Id'], units: ['a.service', 'b.service'] }];
+  const r = unitShowResults(asked, { code: 0, stdout: 'Id=a.service\n', stderr: '' });
+  t.is(r[0]!.code, 1);
+  t.regex(r[0]!.stderr, /exited 0 with 1 blocks for 2 units/);
 });
