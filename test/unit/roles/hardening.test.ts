@@ -1,4 +1,8 @@
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import hardening from '../../../roles/hardening/index.ts';
 import { buildRole, meaningfulLines } from '../../helpers/role-fixture.ts';
 import { compareWith, res } from '../../helpers/run-task.ts';
@@ -120,4 +124,39 @@ test('hardening: bad values are refused naming the variable', (t) => {
   t.regex(errs({ hardening_lynis_below_min: 'ignore' }), /hardening_lynis_below_min must be fail or warn/);
   t.regex(errs({ hardening_ssh_log_level: 'LOUD' }), /hardening_ssh_log_level is not an sshd LogLevel/);
   t.regex(errs({ hardening_ssh_confirm_timeout: 5 }), /hardening_ssh_confirm_timeout must be 0 \(no guard\) or 10-600/);
+});
+
+// The probe run by a real sh on real files: why a report is stale, and when it is current.
+test('lynis probe: no report, an interrupted one, an old one, a watched file changed since, and a current one', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsp-lynis-'));
+  try {
+    writeFileSync(join(dir, 'lynis'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    mkdirSync(join(dir, 'etc', 'sub'), { recursive: true });
+    const report = join(dir, 'report.dat');
+    const watched = [join(dir, 'etc'), join(dir, 'absent-dir')];
+    const argv = lynisTask({ hardening_lynis_watch: watched }).probes(makeFacts())[0]!.argv;
+    const run = () => {
+      const r = spawnSync(argv[0]!, [...argv.slice(1, 4), report, argv[5]!, ...argv.slice(6)], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+      t.is(r.status, 0, r.stderr);
+      return r.stdout.split('\n')[0];
+    };
+    t.is(run(), 'stale no report yet');
+    writeFileSync(report, 'report_version=1.0\n');
+    t.is(run(), 'stale the last report is incomplete (an audit was interrupted)');
+    writeFileSync(report, 'hardening_index=70\nreport_datetime_end=2026-12-06 10:00:00\n');
+    const old = new Date(Date.now() - 10 * 24 * 3600 * 1000);
+    utimesSync(report, old, old);
+    t.regex(run()!, /^stale report older than \d+ minutes$/);
+    const recent = new Date(Date.now() - 60 * 1000);
+    for (const p of [join(dir, 'etc'), join(dir, 'etc', 'sub')]) utimesSync(p, recent, recent);
+    utimesSync(report, new Date(), new Date());
+    t.is(run(), 'current');
+    writeFileSync(join(dir, 'etc', 'sub', 'changed.conf'), 'x\n');
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, 'etc', 'sub', 'changed.conf'), later, later);
+    utimesSync(join(dir, 'etc', 'sub'), recent, recent);
+    t.is(run(), `stale ${join(dir, 'etc', 'sub', 'changed.conf')} changed since the last audit`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
