@@ -4,7 +4,7 @@ import type { Facts } from '../facts/types.ts';
 import type { EventSink, HostStats, TaskStatus } from './events.ts';
 import type { AnyTask, ApplyEnv, FileDiff } from '../task/task.ts';
 import type { HostPlan, PlannedRole } from './plan.ts';
-import { runProbes } from '../connection/batch.ts';
+import { runProbes, type Probe } from '../connection/batch.ts';
 import { TsPlayError, EXIT_FAILED } from '../base/errors.ts';
 import { ResultStore } from './results.ts';
 import { isBlock, isFlush, isTask, type Block, type Step } from './steps.ts';
@@ -43,6 +43,33 @@ class TaskFailed extends TsPlayError {
   constructor(reason: string) {
     super(reason, { exitCode: EXIT_FAILED });
   }
+}
+
+/** The probes a host's first read sends (HostRun.readAhead), as they would be under these facts. */
+export function upFrontProbes(plan: HostPlan, facts: Facts, results: ResultStore): Probe[] {
+  const tasks = plan.roles.flatMap((r) => runnable(r.steps ?? r.tasks, (s) => applies(s, facts, results)));
+  return tasks.flatMap((t) => t.probes(facts));
+}
+
+/** A first read done ahead (with the run lock): the probes it sent and what they answered. */
+export interface PrefetchedRead {
+  probes: Probe[];
+  results: ExecResult[];
+}
+
+function sameProbes(a: readonly Probe[], b: readonly Probe[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.argv.length === b[i]!.argv.length && p.argv.every((x, j) => x === b[i]!.argv[j]));
+}
+
+function applies(step: Pick<AnyTask, 'when'>, facts: Facts, results: ResultStore): true | string {
+  const w = step.when?.(facts, results);
+  if (w === undefined || w === true) return true;
+  return typeof w === 'string' ? w : 'condition not met';
+}
+
+/** Tasks among steps that would run as things stand (a block whose `when` says no: none of its tasks). */
+function runnable(steps: Step[], ok: (s: Step) => true | string): AnyTask[] {
+  return steps.flatMap((s) => (isBlock(s) ? (ok(s) === true ? [...runnable(s.steps, ok), ...runnable(s.always, ok)] : []) : isTask(s) && ok(s) === true ? [s] : []));
 }
 
 /**
@@ -92,8 +119,13 @@ export class HostRun {
    * run beside other batches and gates. The caller decides whether it is still true when the
    * turn comes (nothing changed anywhere in between) and else builds a new HostRun.
    */
-  readAhead(): void {
-    this.ahead ??= this.read(this.plan.roles.flatMap((r) => this.upFront(r)));
+  readAhead(prefetched?: PrefetchedRead): void {
+    const tasks = this.plan.roles.flatMap((r) => this.upFront(r));
+    // A read that came back with the run lock (first-read.ts) stands for this one when it asked
+    // exactly these probes: the same commands, run after the lock was taken, before anything changed.
+    const probes = tasks.map((t) => t.probes(this.facts));
+    if (prefetched && sameProbes(prefetched.probes, probes.flat())) this.ahead ??= Promise.resolve(this.split(tasks, probes, prefetched.results));
+    this.ahead ??= this.read(tasks);
     // Awaited (and its failure handled) in run(), or dropped with this HostRun.
     this.ahead.catch(() => undefined);
   }
@@ -130,12 +162,7 @@ export class HostRun {
 
   /** The tasks a role's batch read covers: those that run unless something fails. */
   private upFront(role: PlannedRole): AnyTask[] {
-    return this.runnable(role.steps ?? role.tasks);
-  }
-
-  /** Tasks among steps that would run as things stand (a block whose `when` says no: none of its tasks). */
-  private runnable(steps: Step[]): AnyTask[] {
-    return steps.flatMap((s) => (isBlock(s) ? (this.applies(s) === true ? [...this.runnable(s.steps), ...this.runnable(s.always)] : []) : isTask(s) && this.applies(s) === true ? [s] : []));
+    return runnable(role.steps ?? role.tasks, (s) => this.applies(s));
   }
 
   private stopIfInterrupted(): void {
@@ -143,14 +170,15 @@ export class HostRun {
   }
 
   private applies(step: Pick<AnyTask, 'when'>): true | string {
-    const w = step.when?.(this.facts, this.results);
-    if (w === undefined || w === true) return true;
-    return typeof w === 'string' ? w : 'condition not met';
+    return applies(step, this.facts, this.results);
   }
 
   private async read(tasks: AnyTask[]): Promise<Map<AnyTask, ExecResult[]>> {
     const probes = tasks.map((t) => t.probes(this.facts));
-    const flat = await runProbes(this.tasks.conn, probes.flat());
+    return this.split(tasks, probes, await runProbes(this.tasks.conn, probes.flat()));
+  }
+
+  private split(tasks: AnyTask[], probes: Probe[][], flat: ExecResult[]): Map<AnyTask, ExecResult[]> {
     const out = new Map<AnyTask, ExecResult[]>();
     let at = 0;
     tasks.forEach((t, i) => {
@@ -188,7 +216,7 @@ export class HostRun {
 
   private async runBlock(role: PlannedRole, b: Block, notified: Set<string>): Promise<void> {
     // A block whose `when` earlier results decided was left out of the role's batch: one read for it now.
-    const unread = this.runnable(b.steps).filter((t) => !this.state.has(t));
+    const unread = runnable(b.steps, (s) => this.applies(s)).filter((t) => !this.state.has(t));
     if (unread.length) for (const [t, r] of await this.read(unread)) this.state.set(t, r);
     try {
       await this.runSteps(role, b.steps, notified);

@@ -2,12 +2,13 @@ import pLimit from 'p-limit';
 import type { Connection, ExecResult } from '../connection/types.ts';
 import { UnreachableError } from '../connection/types.ts';
 import type { Facts } from '../facts/types.ts';
-import { FACTS_COMMAND, factsFrom, gatherFacts } from '../facts/gather.ts';
+import { gatherFacts } from '../facts/gather.ts';
+import { firstReadPlan, parseFirstRead, type FirstReadPlan } from './first-read.ts';
 import type { EventSink, HostStats } from './events.ts';
 import type { BatchContext, StopContext } from './play.ts';
 import type { PlayPlan } from './plan.ts';
 import { batches, tooManyFailures } from './serial.ts';
-import { emptyStats, GateClosed, HostRun, type HostFailure, type HostOutcome } from './host-run.ts';
+import { emptyStats, GateClosed, HostRun, upFrontProbes, type HostFailure, type HostOutcome, type PrefetchedRead } from './host-run.ts';
 import { ResultStore } from './results.ts';
 import { Connections, tracked } from './connections.ts';
 
@@ -30,7 +31,7 @@ export interface RunOptions {
    * its own round trip, once the host is locked, answers its results by host (those hosts are
    * not asked again).
    */
-  beforeRun?(hosts: string[], connect: (host: string) => Promise<Connection>, then: readonly string[]): Promise<Map<string, ExecResult> | void>;
+  beforeRun?(hosts: string[], connect: (host: string) => Promise<Connection>, then: (host: string) => readonly string[]): Promise<Map<string, ExecResult> | void>;
   /** Once after the last play (also when it stopped or was interrupted), before the connections close. */
   afterRun?(): Promise<void>;
 }
@@ -78,15 +79,21 @@ export class Runner {
     try {
       if (this.opts.beforeRun) {
         const varsOf = (h: string) => plans.find((p) => p.byHost.has(h))?.byHost.get(h)?.vars ?? {};
-        const gathered = await this.opts.beforeRun(Object.keys(this.stats), (h) => this.connection(h, varsOf(h)), FACTS_COMMAND);
+        const first = this.firstReads(plans);
+        const gathered = await this.opts.beforeRun(Object.keys(this.stats), (h) => this.connection(h, varsOf(h)), (h) => first.get(h)!.command);
+        const prefetched = new Map<string, PrefetchedRead>();
         for (const [h, r] of gathered ?? []) {
-          const f = (async () => factsFrom(h, r))();
+          const f = (async () => {
+            const got = parseFirstRead(h, first.get(h)!, r);
+            if (got.read) prefetched.set(h, got.read);
+            return got.facts;
+          })();
           // Awaited at the host's turn, where a failure is handled as any facts' failure.
           f.catch(() => undefined);
           this.facts.set(h, f);
         }
         this.prefetchFacts(Object.keys(this.stats));
-        this.readAhead(plans);
+        this.readAhead(plans, prefetched);
       }
       try {
         for (const plan of plans) {
@@ -132,7 +139,7 @@ export class Runner {
    * its turn comes, as it always did. A no-change run so reads every host in parallel instead
    * of batch after batch.
    */
-  private readAhead(plans: PlayPlan[]): void {
+  private readAhead(plans: PlayPlan[], prefetched: ReadonlyMap<string, PrefetchedRead>): void {
     const limit = pLimit(Math.max(1, this.opts.forks));
     const seen = new Set<string>();
     for (const plan of plans) {
@@ -145,12 +152,26 @@ export class Runner {
         const run = limit(async () => {
           const [conn, facts] = await Promise.all([this.connection(host, hp.vars), this.facts.get(host)!]);
           const r = this.hostRun(plan, host, conn, facts);
-          r.readAhead();
+          r.readAhead(prefetched.get(host));
           return r;
         }).catch(() => undefined);
         this.ahead.set(host, { plan, run, changes });
       }
     }
+  }
+
+  /** Each host's facts and first read (its first play's up-front read), for the run lock's round trip. */
+  private firstReads(plans: PlayPlan[]): Map<string, FirstReadPlan> {
+    const out = new Map<string, FirstReadPlan>();
+    for (const plan of plans) {
+      for (const host of plan.hosts) {
+        if (out.has(host)) continue;
+        const hp = plan.byHost.get(host)!;
+        out.set(host, firstReadPlan((facts) => upFrontProbes(hp, facts, this.resultsOf(host))));
+      }
+    }
+    for (const host of Object.keys(this.stats)) if (!out.has(host)) out.set(host, firstReadPlan(() => []));
+    return out;
   }
 
   /** Changes made on the hosts so far (none in check mode: nothing is changed there). */

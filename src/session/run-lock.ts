@@ -9,6 +9,11 @@ import { escapeControl } from '../base/text.ts';
 import { redact } from '../base/redact.ts';
 import { LOCK_SCRIPT, LOCK_HELD, PEEK_SCRIPT, RELEASE_SCRIPT, THEN_MARK, thenScript } from './run-lock-scripts.ts';
 
+/** What runs right after the lock in its round trip: one command for every host, or each host's own. */
+export type Then = readonly string[] | ((host: string) => readonly string[]);
+
+const thenFor = (then: Then | undefined, host: string): readonly string[] | undefined => (typeof then === 'function' ? then(host) : then);
+
 /** On tmpfs: a reboot, which ends every run, also ends every lock. */
 export const LOCK_FILE = '/run/ts-play/lock';
 /** Seconds a lock lives without a refresh: what a run killed with SIGKILL leaves behind at most. */
@@ -99,10 +104,10 @@ export class RunLock {
 
   /**
    * Locks every reachable host, all or none: a host held by another run releases those taken.
-   * `then`, a command, runs on each host right after its lock is taken, in the same round trip
-   * (the facts a run starts with): its results are returned, by host.
+   * `then`, a command (or each host's own), runs on each host right after its lock is taken, in
+   * the same round trip (the facts and first read a run starts with): its results are returned, by host.
    */
-  async acquire(hosts: string[], connect: (host: string) => Promise<Connection>, then?: readonly string[]): Promise<Map<string, ExecResult>> {
+  async acquire(hosts: string[], connect: (host: string) => Promise<Connection>, then?: Then): Promise<Map<string, ExecResult>> {
     const record = this.record();
     const refused: string[] = [];
     const after = new Map<string, ExecResult>();
@@ -110,7 +115,7 @@ export class RunLock {
       const conn = await reachable(connect, host);
       if (!conn) return; // the run reports it unreachable when it gets there
       const path = this.path(host);
-      const both = await this.exec(conn, LOCK_SCRIPT, this.lockArgs(path, this.opts.breakLock), then, record).catch((e) => {
+      const both = await this.exec(conn, LOCK_SCRIPT, this.lockArgs(path, this.opts.breakLock), thenFor(then, host), record).catch((e) => {
         if (e instanceof UnreachableError) return undefined; // lost on the way: reported by the run
         throw e;
       });
@@ -193,12 +198,12 @@ export class RunLock {
    * Check mode: nothing is locked, but a lock another run holds is worth a warning. `then` runs
    * after the look, in the same round trip, whatever it found: its results, by host.
    */
-  async peek(hosts: string[], connect: (host: string) => Promise<Connection>, then?: readonly string[]): Promise<Map<string, ExecResult>> {
+  async peek(hosts: string[], connect: (host: string) => Promise<Connection>, then?: Then): Promise<Map<string, ExecResult>> {
     const after = new Map<string, ExecResult>();
     await Promise.all(hosts.map((host) => this.limit(async () => {
       const conn = await reachable(connect, host);
       if (!conn) return;
-      const { r, next } = await this.exec(conn, PEEK_SCRIPT, [this.path(host)], then, undefined, [0, LOCK_HELD]);
+      const { r, next } = await this.exec(conn, PEEK_SCRIPT, [this.path(host)], thenFor(then, host), undefined, [0, LOCK_HELD]);
       if (next) after.set(host, next);
       if (r.code !== LOCK_HELD) return;
       this.opts.warn(host, `${holderIn(host, r.stdout)}: another run is changing it, what --check reads may be moving`);

@@ -44,8 +44,11 @@ export class LocalHosts {
     return c;
   }
 
-  /** `connectFirst`: every host's connection is opened before the first play, as the CLI's run lock does. */
-  async run(book: Playbook, opts: { check?: boolean; tags?: string[]; skipTags?: string[]; extraVars?: Record<string, unknown>; limit?: string; connectFirst?: boolean } = {}): Promise<RunSummary & { events: EngineEvent[] }> {
+  /**
+   * `connectFirst`: every host's connection is opened before the first play, as the CLI's run lock
+   * does; `carryFirst` also runs the command the run hands the lock (facts and first read) there.
+   */
+  async run(book: Playbook, opts: { check?: boolean; tags?: string[]; skipTags?: string[]; extraVars?: Record<string, unknown>; limit?: string; connectFirst?: boolean; carryFirst?: boolean } = {}): Promise<RunSummary & { events: EngineEvent[] }> {
     const plans = planPlaybook(book, this.source(), {
       tags: { tags: opts.tags ?? [], skipTags: opts.skipTags ?? [] },
       extraVars: opts.extraVars ?? {},
@@ -55,6 +58,9 @@ export class LocalHosts {
     const runner = new Runner({
       check: opts.check ?? false, forks: 5, sink: { emit: (e) => events.push(e) }, connect: (h) => this.connect(h),
       ...(opts.connectFirst ? { beforeRun: async (all: string[], connect: (h: string) => Promise<Connection>) => void (await Promise.all(all.map(connect))) } : {}),
+      ...(opts.carryFirst
+        ? { beforeRun: async (all: string[], connect: (h: string) => Promise<Connection>, then: (h: string) => readonly string[]) => new Map(await Promise.all(all.map(async (h) => [h, await (await connect(h)).exec(then(h))] as const))) }
+        : {}),
     });
     return { ...(await runner.run(plans)), events };
   }

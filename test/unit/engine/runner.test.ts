@@ -38,6 +38,22 @@ test('apply changes, re-apply changes nothing and costs two round trips per host
   t.is(readFileSync(join(hosts.dirs.get('h1')!, 'reloads.log'), 'utf8'), 'reload\n', 'no change, no handler');
 });
 
+test('carried by the run lock, facts and the first read cost one round trip; a change the read then finds still applies', async (t) => {
+  const hosts = new LocalHosts(['h1', 'h2']);
+  await hosts.run(book());
+  const again = await hosts.run(book(), { carryFirst: true });
+  for (const h of ['h1', 'h2']) {
+    t.like(again.stats[h], { changed: 0, ok: 2, failed: 0 });
+    t.is(again.stats[h]!.roundTrips, 1, 'the lock round trip read the host: nothing else was sent');
+  }
+  // The carried read is what the run acts on: a value it finds wrong is changed, as with a read of its own.
+  writeFileSync(join(hosts.dirs.get('h1')!, 'a.conf'), 'stale\n');
+  const fixed = await hosts.run(book(), { carryFirst: true });
+  t.is(fixed.stats.h1!.changed, 2, 'the line and its handler');
+  t.is(fixed.stats.h2!.changed, 0);
+  t.is(readFileSync(join(hosts.dirs.get('h1')!, 'a.conf'), 'utf8'), 'hello\n');
+});
+
 test('check mode reports what would change and leaves the host untouched', async (t) => {
   const hosts = new LocalHosts(['h1']);
   await hosts.run(book());

@@ -1,12 +1,14 @@
 // The run lock's real scripts on this machine's sh, carrying the command a run starts with (its
-// facts) in the lock's own round trip: run only once the lock is held, its output kept apart
+// facts and first read) in the lock's own round trip: run only once the lock is held, its output kept apart
 // from the lock's, and the lock file read by the shell alone.
 import test from 'ava';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection } from '../../../src/connection/local.ts';
-import { FACTS_COMMAND, factsFrom } from '../../../src/facts/gather.ts';
+import { gatherFacts } from '../../../src/facts/gather.ts';
+import { parsePathState, pathProbe } from '../../../src/facts/paths.ts';
+import { firstReadPlan, FirstReadError, parseFirstRead } from '../../../src/engine/first-read.ts';
 import { LockHeldError, RunLock } from '../../../src/session/run-lock.ts';
 
 function setup() {
@@ -30,12 +32,39 @@ test('the command after the lock runs in the same round trip once the lock is he
   t.false(existsSync(file));
 });
 
-test('the facts command, carried by the lock, gives the facts gatherFacts would', async (t) => {
-  const { make, connect } = setup();
+test('the facts and the first read, carried by the lock, are what gatherFacts and a read of its own give', async (t) => {
+  const { make, connect, conn, dir } = setup();
+  writeFileSync(join(dir, 'seen'), 'content\n');
+  // A read whose probes differ by facts: the host's own init picks which one runs.
+  const plan = firstReadPlan((f) => [{ argv: ['echo', f.init] }, pathProbe(join(dir, 'seen'), { content: true })]);
+  t.is(plan.sent.length, 2);
   const l = make();
-  const got = await l.acquire(['h1'], connect, FACTS_COMMAND);
-  t.deepEqual(factsFrom('h1', got.get('h1')!), { init: existsSync('/run/systemd/system') ? 'systemd' : 'sysvinit' });
+  const got = await l.acquire(['h1'], connect, () => plan.command);
+  t.is(conn.roundTrips, 1);
+  const { facts, read } = parseFirstRead('h1', plan, got.get('h1')!);
+  t.deepEqual(facts, await gatherFacts(conn));
+  t.deepEqual(read?.probes.map((p) => p.argv[0]), ['echo', 'sh']);
+  t.is(read?.results[0]!.stdout, `${facts.init}\n`);
+  t.like(parsePathState(join(dir, 'seen'), read!.results[1]!), { kind: 'file', content: 'content\n' });
+  // The same probes whatever the facts: one script, no test; and a read that cannot be planned leaves the facts alone.
+  t.is(firstReadPlan(() => [{ argv: ['true'] }]).sent.length, 1);
+  const none = firstReadPlan(() => {
+    throw new Error('no plan');
+  });
+  t.deepEqual(none.sent.map((x) => x.probes), [undefined]);
+  t.deepEqual(parseFirstRead('h1', none, await conn.exec(none.command)), { facts });
   await l.release();
+});
+
+test('a first read whose facts the probes contradict is dropped; a host no variant fits is a clear error', async (t) => {
+  const { conn } = setup();
+  // Variant 0 answers for systemd: on a host whose probes say otherwise its read is not used.
+  const plan = firstReadPlan((f) => [{ argv: ['echo', f.init] }]);
+  const r = await conn.exec(plan.command);
+  const real = (await gatherFacts(conn)).init;
+  const forged = { ...r, stdout: r.stdout.replace(/^#tsp-variant \d+/, `#tsp-variant ${real === 'systemd' ? 1 : 0}`) };
+  t.deepEqual(parseFirstRead('h1', plan, forged), { facts: { init: real } });
+  t.throws(() => parseFirstRead('h1', plan, { code: 96, stdout: '', stderr: 'no facts variant fits this host\n' }), { instanceOf: FirstReadError, message: /h1: reading facts failed \(exit 96\): no facts variant fits this host/ });
 });
 
 test('a lock held by another run: refused, and the command after it never ran', async (t) => {
