@@ -123,8 +123,10 @@ export class HostRun {
     const tasks = this.plan.roles.flatMap((r) => this.upFront(r));
     // A read that came back with the run lock (first-read.ts) stands for this one when it asked
     // exactly these probes: the same commands, run after the lock was taken, before anything changed.
-    const probes = tasks.map((t) => t.probes(this.facts));
-    if (prefetched && sameProbes(prefetched.probes, probes.flat())) this.ahead ??= Promise.resolve(this.split(tasks, probes, prefetched.results));
+    if (prefetched && !this.ahead) {
+      const probes = tasks.map((t) => t.probes(this.facts));
+      if (sameProbes(prefetched.probes, probes.flat())) this.ahead = Promise.resolve(this.split(tasks, probes, prefetched.results));
+    }
     this.ahead ??= this.read(tasks);
     // Awaited (and its failure handled) in run(), or dropped with this HostRun.
     this.ahead.catch(() => undefined);

@@ -27,9 +27,9 @@ export interface RunOptions {
   signal?: AbortSignal;
   /**
    * Once before the first play, with the run's own connections: takes the run lock. Throwing
-   * ends the run. `then` is the command that gathers a host's facts: a lock that can send it in
-   * its own round trip, once the host is locked, answers its results by host (those hosts are
-   * not asked again).
+   * ends the run. `then(host)` is the command that gathers the host's facts and reads its first
+   * play's state (first-read.ts): a lock that can send it in its own round trip, once the host is
+   * locked, answers its results by host (those hosts are not asked again).
    */
   beforeRun?(hosts: string[], connect: (host: string) => Promise<Connection>, then: (host: string) => readonly string[]): Promise<Map<string, ExecResult> | void>;
   /** Once after the last play (also when it stopped or was interrupted), before the connections close. */
