@@ -45,8 +45,9 @@ export function batchScript(probes: readonly Probe[]): string {
     return args.length ? `${name} ${quoteArgv(args)}` : name;
   });
   const shared = probes.map((p) => sharedPathRead(p.argv));
+  const sharesPaths = shared.some(Boolean);
   const shows = sharedShows(probes);
-  if (shared.some(Boolean)) lines.push('tsp_plain() { [ ! -L "$1" ] && { [ -f "$1" ] || [ -d "$1" ]; }; }');
+  if (sharesPaths) lines.push('tsp_plain() { [ ! -L "$1" ] && { [ -f "$1" ] || [ -d "$1" ]; }; }');
   if (shows) lines.push(`${quoteArgv(unionShow(shows.filter(Boolean) as UnitShow[]))} >"$d/us" 2>"$d/ue" </dev/null; u=$?; f="$f us ue"`);
   lines.push('# tsp-probes');
   calls.forEach((call, i) => {
@@ -60,7 +61,7 @@ export function batchScript(probes: readonly Probe[]): string {
   });
   let codes = probes.map((_, i) => `$c${i}`).join(' ');
   if (shows) codes += ' u:$u';
-  if (shared.some(Boolean)) {
+  if (sharesPaths) {
     lines.push(
       `if [ $# -gt 0 ]; then stat -c '${SHARED_STAT_FORMAT}' -- "$@" >"$d/ps" 2>"$d/pe" </dev/null; s=$?; else : >"$d/ps"; : >"$d/pe"; s=0; fi`,
       'set --',
@@ -145,26 +146,18 @@ export function parseBatchOutput(stdout: string, count: number, probes?: readonl
   let at = 0;
   for (const name of names) files.set(name, blob.subarray(at, (at += sizes.get(name)!)));
   const text = (name: string) => files.get(name)!.toString('utf8');
-  let together: ExecResult[] = [];
-  if (section) {
-    const reads = codes.flatMap((c, i) => {
-      if (c !== 'p') return [];
-      const read = probes?.[i] && sharedPathRead(probes[i]!.argv);
-      if (!read) throw new BatchProtocolError(`probe ${i} was answered as a path read, which it is not`);
-      return [read];
+  // The probes answered from a shared read (code letter `mark`), each as that read recognises it.
+  const answeredBy = <T>(mark: string, recognise: (argv: readonly string[]) => T | undefined, what: string): T[] =>
+    codes.flatMap((c, i) => {
+      if (c !== mark) return [];
+      const got = probes?.[i] && recognise(probes[i]!.argv);
+      if (!got) throw new BatchProtocolError(`probe ${i} was answered ${what}, which it did not ask`);
+      return [got];
     });
-    together = sharedPathResults(reads, { code: section[1]!, stdout: text('ps'), stderr: text('pe') }, { code: section[2]!, bytes: files.get('pc')!, stderr: text('pe') });
-  }
-  let shown: ExecResult[] = [];
-  if (union !== undefined) {
-    const asked = codes.flatMap((c, i) => {
-      if (c !== 'u') return [];
-      const show = probes?.[i] && sharedUnitShow(probes[i]!.argv);
-      if (!show) throw new BatchProtocolError(`probe ${i} was answered from the shared systemctl show, which it did not ask`);
-      return [show];
-    });
-    shown = unitShowResults(asked, { code: union, stdout: text('us'), stderr: text('ue') });
-  }
+  const together = section
+    ? sharedPathResults(answeredBy('p', sharedPathRead, 'as a path read'), { code: section[1]!, stdout: text('ps'), stderr: text('pe') }, { code: section[2]!, bytes: files.get('pc')!, stderr: text('pe') })
+    : [];
+  const shown = union !== undefined ? unitShowResults(answeredBy('u', sharedUnitShow, 'from the shared systemctl show'), { code: union, stdout: text('us'), stderr: text('ue') }) : [];
   return codes.map((c, i) => (c === 'p' ? together.shift()! : c === 'u' ? shown.shift()! : { code: Number(c), stdout: text(`${i}o`), stderr: text(`${i}e`) }));
 }
 

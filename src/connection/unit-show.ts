@@ -26,16 +26,18 @@ export function sharedUnitShow(argv: readonly string[]): UnitShow | undefined {
   return { props, units };
 }
 
-/** The one show that answers them all: every property and every unit (each once, in first-seen order). */
+/** Every unit of the shows, each once, in first-seen order: the union's blocks, in its order. */
+const unionUnits = (shows: readonly UnitShow[]) => [...new Set(shows.flatMap((s) => s.units))];
+
+/** The one show that answers them all: every property and every unit. */
 export function unionShow(shows: readonly UnitShow[]): string[] {
   const props = [...new Set(shows.flatMap((s) => s.props))];
-  const units = [...new Set(shows.flatMap((s) => s.units))];
-  return ['systemctl', 'show', '-p', props.join(','), '--', ...units];
+  return ['systemctl', 'show', '-p', props.join(','), '--', ...unionUnits(shows)];
 }
 
 /** Each show's answer cut from the union's output, as the show alone prints it. */
 export function unitShowResults(shows: readonly UnitShow[], union: ExecResult): ExecResult[] {
-  const units = [...new Set(shows.flatMap((s) => s.units))];
+  const units = unionUnits(shows);
   const blocks = union.stdout.replace(/\n$/, '').split('\n\n');
   if (union.code !== 0 || blocks.length !== units.length) {
     const why = `the shared systemctl show exited ${union.code} with ${blocks.length} blocks for ${units.length} units${union.stderr.trim() ? `: ${union.stderr.trim()}` : ''}`;

@@ -42,20 +42,13 @@ export function firstReadPlan(probesFor: (facts: Facts) => Probe[]): FirstReadPl
       return undefined;
     }
   });
-  let scripts = lists.map((l) => batchScript([...FACT_PROBES, ...(l ?? [])]));
-  let sent: FirstReadPlan['sent'] = FACT_VARIANTS.map((v, i) => ({ facts: [v.facts], ...(lists[i] ? { probes: lists[i] } : {}) }));
-  let tests = FACT_VARIANTS.map((v) => v.test);
-  if (scripts.every((x) => x === scripts[0])) {
-    // The same read whatever the facts: one script, no test.
-    scripts = [scripts[0]!];
-    sent = [{ facts: FACT_VARIANTS.map((v) => v.facts), ...(lists[0] ? { probes: lists[0] } : {}) }];
-    tests = ['true'];
-  }
-  if (quoteArgv(scripts).length > MAX_FIRST_READ) {
-    scripts = [batchScript(FACT_PROBES)];
-    sent = [{ facts: FACT_VARIANTS.map((v) => v.facts) }];
-    tests = ['true'];
-  }
+  type Entry = FirstReadPlan['sent'][number] & { test: string; script: string };
+  const every = FACT_VARIANTS.map((v) => v.facts);
+  // One script for every host, no test: when the reads do not differ, and when they are too big.
+  const one = (script: string, probes?: Probe[]): Entry[] => [{ test: 'true', script, facts: every, ...(probes ? { probes } : {}) }];
+  let entries: Entry[] = FACT_VARIANTS.map((v, i) => ({ test: v.test, script: batchScript([...FACT_PROBES, ...(lists[i] ?? [])]), facts: [v.facts], ...(lists[i] ? { probes: lists[i] } : {}) }));
+  if (entries.every((e) => e.script === entries[0]!.script)) entries = one(entries[0]!.script, lists[0]);
+  if (quoteArgv(entries.map((e) => e.script)).length > MAX_FIRST_READ) entries = one(batchScript(FACT_PROBES));
   const pick = `i=0
 while [ $# -ge 2 ]; do
   if eval "$1"; then printf '${VARIANT_MARK} %s\\n' "$i"; exec sh -c "$2"; fi
@@ -63,7 +56,7 @@ while [ $# -ge 2 ]; do
 done
 echo 'no facts variant fits this host' >&2
 exit 96`;
-  return { command: ['sh', '-c', pick, 'sh', ...scripts.flatMap((x, i) => [tests[i]!, x])], sent };
+  return { command: ['sh', '-c', pick, 'sh', ...entries.flatMap((e) => [e.test, e.script])], sent: entries.map(({ facts, probes }) => ({ facts, ...(probes ? { probes } : {}) })) };
 }
 
 export class FirstReadError extends TsPlayError {}

@@ -170,7 +170,6 @@ export class Runner {
         out.set(host, firstReadPlan((facts) => upFrontProbes(hp, facts, this.resultsOf(host))));
       }
     }
-    for (const host of Object.keys(this.stats)) if (!out.has(host)) out.set(host, firstReadPlan(() => []));
     return out;
   }
 
