@@ -108,7 +108,21 @@ export async function sshLogin(e: SshEndpoint, p: HostKeyPolicy, sock?: Duplex):
     ssh.dispose();
     throw new SshLoginError(rejection.reason ?? `ssh ${e.user}@${e.address}:${e.port}: ${(err as Error).message}`);
   }
+  // node-ssh listens for errors only while it connects or runs a command. A session that dies
+  // between commands (a reset from a host that lost power or rebooted, five keepalives
+  // unanswered) still emits 'error', and an event nobody listens to ends the whole run with
+  // every other host's lock held. Its 'close' follows, and that is what marks the session lost.
+  ssh.connection?.on('error', (err: Error) => {
+    lostBy.set(ssh, err.message);
+  });
   return ssh;
+}
+
+const lostBy = new WeakMap<NodeSSH, string>();
+
+/** What ended a logged-in session while no command was running, if anything did. */
+export function sessionError(ssh: NodeSSH): string | undefined {
+  return lostBy.get(ssh);
 }
 
 /** Why one login failed; the caller names the host (and hop) it was for. */

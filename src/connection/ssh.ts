@@ -3,7 +3,7 @@ import type { NodeSSH } from 'node-ssh';
 import type { Connection, ExecOptions, ExecResult } from './types.ts';
 import { UnreachableError } from './types.ts';
 import { quoteArgv } from './quote.ts';
-import { KEEPALIVE_COUNT, KEEPALIVE_MS, sshLogin, type HostKeyPolicy, type SshEndpoint } from './ssh-login.ts';
+import { KEEPALIVE_COUNT, KEEPALIVE_MS, sessionError, sshLogin, type HostKeyPolicy, type SshEndpoint } from './ssh-login.ts';
 import { JumpPool } from './jump-pool.ts';
 import { sessionBound } from './session-bound.ts';
 
@@ -62,7 +62,7 @@ export class SshConnection implements Connection {
   }
 
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closed) throw new UnreachableError(this.host, 'connection closed');
+    if (this.closed) throw new UnreachableError(this.host, this.lostWhy('connection closed'));
     // Bound to the session (session-bound.ts): a command whose connection dies ends with it.
     const bound = sessionBound(argv);
     const command = quoteArgv(this.target.become ? ['sudo', '-n', '--', ...bound] : bound);
@@ -73,7 +73,7 @@ export class SshConnection implements Connection {
     const connection = this.ssh.connection;
     let onClose: (() => void) | undefined;
     const lost = new Promise<never>((_, reject) => {
-      onClose = () => reject(new UnreachableError(this.host, 'connection lost during a command'));
+      onClose = () => reject(new UnreachableError(this.host, this.lostWhy('connection lost during a command')));
       connection?.once('close', onClose);
     });
     lost.catch(() => undefined);
@@ -97,6 +97,12 @@ export class SshConnection implements Connection {
     } finally {
       if (onClose) connection?.removeListener('close', onClose);
     }
+  }
+
+  /** How the session was lost, with the error that ended it when there was one (a reset, keepalives unanswered). */
+  private lostWhy(what: string): string {
+    const err = sessionError(this.ssh);
+    return err ? `${what}: ${explainSshError(err, this.answered)}` : what;
   }
 
   async close(): Promise<void> {
