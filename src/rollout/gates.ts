@@ -45,6 +45,16 @@ async function connectTo(ctx: HookContext, host: string): Promise<Connection | U
   }
 }
 
+/**
+ * A node the gate cannot reach stays so for the rest of the run: a run never reopens a session
+ * it lost or could not open. Waiting out the gate's timeout for it only keeps the run, and the
+ * other hosts' locks, from stopping.
+ */
+function stopIfUnreachable(what: string, states: NodeState[]): void {
+  const gone = states.filter((n) => !n.reachable);
+  if (gone.length) throw new GateError(`${what}: ${gone.map((n) => `${n.host} is unreachable (${n.unreachableReason})`).join('; ')}`);
+}
+
 export function gatewayPair(opts: PairGateOptions = {}): PairGates {
   const clock = opts.clock ?? realClock;
   const reuseMs = opts.reuseOrderReadMs ?? 3000;
@@ -143,6 +153,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         last = [n, p];
         lastAt = earlier?.at ?? clock.now();
         if (!serving([n, p])) return [];
+        stopIfUnreachable(`before touching ${node}`, last);
         const problems = [...servingProblems([n, p], s), ...healthProblems(p, ps, 'peer')];
         // A node that has no keepalived yet (first rollout) has no health to lose.
         if (n.keepalived !== 'absent') problems.push(...healthProblems(n, s, 'node'));
@@ -177,6 +188,7 @@ export function gatewayPair(opts: PairGateOptions = {}): PairGates {
         const [n, p] = await Promise.all([read(ctx, node), read(ctx, peer)]);
         last = [n, p];
         if (!serving([n, p])) return [];
+        stopIfUnreachable(`${node} after its changes`, last);
         const problems = [...healthProblems(n, s, 'node'), ...servingProblems([n, p], s), ...roleProblems(n, p, s), ...announcementProblems([n, p], s)];
         const master = holder([n, p], s);
         if (opts.syncAfter && master && problems.length === 0) problems.push(...syncProblems(master, master === n ? p : n, s));

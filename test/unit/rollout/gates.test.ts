@@ -118,6 +118,20 @@ test('after: a node that does not come back healthy is named with its state', as
   await t.throwsAsync(gates.afterBatch(ctx), { message: /conntrackd on gw2 is failed: flows would not survive a takeover/ });
 });
 
+test('a node the run cannot reach stops a gate at once: a lost session never comes back within a run', async (t) => {
+  // The node lost its session while changing (the holder serves on): no waiting out the 25 s.
+  const after = setup({ gw2: 'down', gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }) }, { batch: ['gw2'] });
+  await t.throwsAsync(after.gates.afterBatch(after.ctx), { message: /^gw2 after its changes: gw2 is unreachable \(connect ETIMEDOUT 198\.18\.0\.11:22\)$/ });
+  t.is(after.clock.t, 0);
+  // A peer gone before the node is touched: nobody could take over, and waiting will not change that.
+  const before = setup({ gw1: node('gw1', { addr: ADDR_HOLDER, group: 'MASTER' }), gw2: 'down' }, { batch: ['gw1'] });
+  await t.throwsAsync(before.gates.beforeBatch(before.ctx), { message: /^before touching gw1: gw2 is unreachable/ });
+  t.is(before.clock.t, 0);
+  // A pair that serves nothing yet has nothing to protect: the reachable node is rolled out.
+  const bare = setup({ gw1: node('gw1', { addr: ADDR_BACKUP, keepalived: 'absent' }), gw2: 'down' }, { batch: ['gw1'] });
+  await t.notThrowsAsync(bare.gates.beforeBatch(bare.ctx));
+});
+
 test('the gates refuse a batch of both nodes and a run without the peer; rollout_gates=false opts out', async (t) => {
   const both = setup(healthyPair(), { batch: ['gw1', 'gw2'] });
   await t.throwsAsync(both.gates.beforeBatch(both.ctx), { message: /one node at a time \(serial: 1\)/ });
