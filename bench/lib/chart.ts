@@ -44,7 +44,7 @@ export function barChart(bars: Bar[], title: string): string {
   return out.join('\n') + '\n';
 }
 
-export interface SizeCost { hosts: number; tsplayS: number; floorS: number; cpuS?: number }
+export interface SizeCost { hosts: number; tsplayS: number; floorS: number; clientFloorS?: number; cpuS?: number }
 
 /** Milliseconds per host against host count, on a linear axis: a flat line is cost that grows linearly. */
 export function costPerHostChart(sizes: SizeCost[]): string {
@@ -54,7 +54,9 @@ export function costPerHostChart(sizes: SizeCost[]): string {
   });
   return lineChart([
     { name: 'ts-play wall time', points: per((r) => r.tsplayS) },
-    { name: 'SSH floor wall time', points: per((r) => r.floorS), color: '#7f7f7f' },
+    { name: 'SSH floor wall time (OpenSSH)', points: per((r) => r.floorS), color: '#7f7f7f' },
+    { name: 'ssh2 floor wall time (in process)', points: per((r) => r.clientFloorS), color: '#bcbd22' },
     { name: 'ts-play CPU', points: per((r) => r.cpuS), color: '#2ca02c' },
-  ], { title: 'No-change run of the light play: cost per host', xLabel: 'light hosts', yLabel: 'ms per host', yMin: 0 });
+    // Rounds measured before a series existed (the ssh2 floor) leave it out, legend included.
+  ].filter((s) => s.points.length), { title: 'No-change run of the light play: cost per host', xLabel: 'light hosts', yLabel: 'ms per host', yMin: 0 });
 }

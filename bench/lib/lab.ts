@@ -54,3 +54,29 @@ export async function sshFloor(addresses: string[], concurrency = addresses.leng
   if (bad >= 0) throw new Error(`ssh floor: ssh to ${addresses[bad]} exited ${rs[bad]!.code}: ${rs[bad]!.stderr.trim()}`);
   return seconds;
 }
+
+/**
+ * The floor of ts-play's own SSH stack: ssh2 through node-ssh, in this process, one connection
+ * per host running `true`, at most `concurrency` at a time, no host key check. OpenSSH's floor
+ * (sshFloor) forks a client per host, which a library client in one process does not pay: ts-play
+ * can run under that floor, never under this one by more than its handshake queue's ordering.
+ */
+export async function clientFloor(addresses: string[], concurrency = addresses.length): Promise<number> {
+  const { NodeSSH } = await import('node-ssh');
+  const privateKey = readFileSync(LAB_KEY, 'utf8');
+  const limit = pLimit(Math.max(1, concurrency));
+  const t0 = process.hrtime.bigint();
+  await Promise.all(addresses.map((host) => limit(async () => {
+    const ssh = new NodeSSH();
+    try {
+      await ssh.connect({ host, username: 'root', privateKey, readyTimeout: 60_000 });
+      const r = await ssh.execCommand('true');
+      if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr.trim()}`);
+    } catch (e) {
+      throw new Error(`ssh2 floor: ${host}: ${(e as Error).message}`);
+    } finally {
+      ssh.dispose();
+    }
+  })));
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}

@@ -15,6 +15,8 @@ export interface Cell {
 export interface ScaleRound {
   hosts: number;
   floorS: number;
+  /** The in-process ssh2 floor of the same round (clientFloor), when measured. */
+  clientFloorS?: number;
   tsplayS: number;
   /** The ts-play process's CPU (user + system) and peak resident memory. */
   cpuS?: number;

@@ -37,9 +37,9 @@ test('the targets against Mitogen and pipelined Ansible are marked from the medi
 
 test('scale: one row per size with the floor ratio, per-host cost, CPU and memory, and how they grow', (t) => {
   const lines = scaleSection(scaled().scale);
-  t.is(lines[2], '| 50 | 2 | 3.55 s | 4.30 s | 1.21x | 86.0 ms / 71.0 ms | 1.55 s | 31.0 ms | 121 MiB | 2 |');
-  t.is(lines[3], '| 200 | 1 | 12.00 s | 16.00 s | 1.33x | 80.0 ms / 60.0 ms | 5.00 s | 25.0 ms | 180 MiB | 2 |');
-  t.is(lines[4], '| 500 | 1 | 30.00 s | 36.00 s | 1.20x | 72.0 ms / 60.0 ms | 12.00 s | 24.0 ms | 300 MiB | 2 |');
+  t.is(lines[2], '| 50 | 2 | 3.55 s | - | 4.30 s | 1.21x | - | 86.0 ms / 71.0 ms | 1.55 s | 31.0 ms | 121 MiB | 2 |');
+  t.is(lines[3], '| 200 | 1 | 12.00 s | - | 16.00 s | 1.33x | - | 80.0 ms / 60.0 ms | 5.00 s | 25.0 ms | 180 MiB | 2 |');
+  t.is(lines[4], '| 500 | 1 | 30.00 s | - | 36.00 s | 1.20x | - | 72.0 ms / 60.0 ms | 12.00 s | 24.0 ms | 300 MiB | 2 |');
   t.true(lines.includes('From 50 to 500 hosts each further host cost ts-play 70.4 ms of wall time (the floor 58.8 ms), 23.2 ms of CPU and 408 KiB of peak memory.'), lines.join('\n'));
   t.deepEqual(scaleTargets(scaled().scale), [
     '- No-change run on 50 light hosts, ts-play within 1.3x of the SSH floor measured in the same round: MET (1.21x: floor 3.55 s, ts-play 4.30 s).',
@@ -47,6 +47,17 @@ test('scale: one row per size with the floor ratio, per-host cost, CPU and memor
     '- No-change run on 500 light hosts, ts-play within 1.3x of the SSH floor measured in the same round: MET (1.20x: floor 30.00 s, ts-play 36.00 s).',
   ]);
   t.deepEqual(scaleSection([]), ['(not run: `npm run bench -- --only scale`)']);
+});
+
+test('scale: the in-process ssh2 floor, when measured, gets its own column, ratio and chart line', (t) => {
+  const res = new Results();
+  res.scale.push({ hosts: 200, floorS: 13, clientFloorS: 7, tsplayS: 8.4, roundtrips: 2 }, { hosts: 200, floorS: 12, clientFloorS: 8, tsplayS: 9 });
+  t.is(scaleSection(res.scale)[2], '| 200 | 2 | 12.50 s | 7.50 s | 8.70 s | 0.70x | 1.16x | 43.5 ms / 62.5 ms | - | - | - | 2 |');
+  t.deepEqual(scaleTargets(res.scale), [
+    '- No-change run on 200 light hosts, ts-play within 1.3x of the SSH floor measured in the same round: MET (0.70x: floor 12.50 s, ts-play 8.70 s).\n' +
+      '  Against the ssh2 floor (ts-play\'s SSH library in one process, 7.50 s): 1.16x, within 1.3x.',
+  ]);
+  t.regex(scaleChart(res.scale)!, /ssh2 floor wall time \(in process\)/);
 });
 
 test('scale chart: ms per host against hosts, whole-number ticks; a report without scale runs keeps the previous ones', (t) => {
