@@ -59,7 +59,7 @@ export async function sshFloor(addresses: string[], concurrency = addresses.leng
  * The floor of ts-play's own SSH stack: ssh2 through node-ssh, in this process, one connection
  * per host running `true`, at most `concurrency` at a time, no host key check. OpenSSH's floor
  * (sshFloor) forks a client per host, which a library client in one process does not pay: ts-play
- * can run under that floor, never under this one by more than its handshake queue's ordering.
+ * can run under that floor, not under this one.
  */
 export async function clientFloor(addresses: string[], concurrency = addresses.length): Promise<number> {
   const { NodeSSH } = await import('node-ssh');

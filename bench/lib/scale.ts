@@ -42,9 +42,10 @@ export async function benchScale(res: Results, sizes: number[], runs: number, lo
       const f = String(Math.min(forks, n));
       const converge = await tsplay('bench/light.ts', LIGHT_INVENTORY, ['-f', f]);
       if (converge.code !== 0) throw new Error(`converging ${n} light hosts failed (exit ${converge.code}):\n${converge.stdout.slice(-3000)}`);
+      const addresses = lightAddresses(n);
       for (let i = 0; i < runs; i++) {
-        const floorS = await sshFloor(lightAddresses(n), Number(f));
-        const clientFloorS = await clientFloor(lightAddresses(n), Number(f));
+        const floorS = await sshFloor(addresses, Number(f));
+        const clientFloorS = await clientFloor(addresses, Number(f));
         const r = await tsplay('bench/light.ts', LIGHT_INVENTORY, ['-f', f]);
         const bad = problem(r, { hosts: n, noChange: true });
         if (bad) throw new Error(`scale ${n}: ts-play ${bad}\n${r.stdout.slice(-3000)}${r.stderr.slice(-2000)}`);
