@@ -97,6 +97,7 @@ export async function ansible(mode: AnsibleMode, playbook: string, inventory: st
     env.ANSIBLE_STRATEGY = 'mitogen_linear';
   }
   const args = ['-i', inventory, playbook, '-e', `tsplay_rendered=${rendered}`, '-e', `ansible_ssh_private_key_file=${LAB_KEY}`];
+  if (mode === 'mitogen') args.push('-e', 'tsplay_mitogen=true');
   if (forks) args.push('--forks', String(forks));
   args.push(...extraArgs);
   try {
