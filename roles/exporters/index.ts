@@ -53,10 +53,12 @@ export const exporters = defineRole<ExportersVars>({
       file({ path: '/etc/ha-textfile.conf', content: ctx.template('ha-textfile.conf.ejs', { sh: quote }), mode: '0644', validate: ['sh', '-n', '%s'] }),
       file({ path: `${UNIT_DIR}/ha-textfile.service`, content: ctx.file('ha-textfile.service'), notify: 'systemd daemon-reload' }),
       file({ path: `${UNIT_DIR}/ha-textfile.timer`, content: ctx.template('ha-textfile.timer.ejs'), notify: ['systemd daemon-reload', 'restart ha-textfile.timer'] }),
+      file({ path: `${UNIT_DIR}/ha-textfile.path`, content: ctx.template('ha-textfile.path.ejs'), notify: ['systemd daemon-reload', 'restart ha-textfile.path'] }),
       ...v.exporters_textfile_links.map((target) => symlink({ path: posix.join(v.exporters_textfile_dir, posix.basename(target)), target })),
       // Unit files written in this run must be known to systemd before the units are started.
-      daemonReload({ name: 'systemd daemon-reload (new units)', units: ['ha-textfile.timer', 'ha-textfile.service', 'prometheus-node-exporter.service'] }),
+      daemonReload({ name: 'systemd daemon-reload (new units)', units: ['ha-textfile.timer', 'ha-textfile.path', 'ha-textfile.service', 'prometheus-node-exporter.service'] }),
       service({ unit: 'ha-textfile.timer', state: 'started', enabled: true }),
+      service({ unit: 'ha-textfile.path', state: 'started', enabled: true }),
       service({ unit: 'prometheus-node-exporter', state: 'started', enabled: true }),
     ];
     return tasks;
@@ -64,6 +66,7 @@ export const exporters = defineRole<ExportersVars>({
   handlers: () => ({
     'systemd daemon-reload': [daemonReload({})],
     'restart ha-textfile.timer': [serviceAction({ unit: 'ha-textfile.timer', action: 'restart' })],
+    'restart ha-textfile.path': [serviceAction({ unit: 'ha-textfile.path', action: 'restart' })],
     // node_exporter holds no HA state: a restart only costs one scrape.
     'restart node_exporter': [serviceAction({ unit: 'prometheus-node-exporter', action: 'restart' })],
   }),

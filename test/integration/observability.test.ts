@@ -95,6 +95,27 @@ test.serial('Prometheus reports up == 1 for both gateways and has loaded every r
   t.true(group!.rules.every((r) => r.health !== 'err'), JSON.stringify(group!.rules.filter((r) => r.health === 'err')));
 });
 
+test.serial('a VRRP state change rewrites the VRRP metrics at once: with the timer stopped, restarting keepalived on the backup still does', async (t) => {
+  const PROM_FILE = '/var/lib/prometheus/node-exporter/ha_vrrp.prom';
+  const stop = await labExec('gw2', ['systemctl', 'stop', 'ha-textfile.timer']);
+  t.is(stop.code, 0, stop.stderr);
+  try {
+    // Gone first, so only a run started after the restart can bring it back.
+    t.is((await labExec('gw2', ['rm', '-f', PROM_FILE])).code, 0);
+    const restart = await labExec('gw2', ['systemctl', 'restart', 'keepalived']);
+    t.is(restart.code, 0, restart.stderr);
+    const prom = await waitFor(`${PROM_FILE} on gw2 rewritten after keepalived's restart`, 30_000, async () => {
+      const r = await labExec('gw2', ['sh', '-c', `cat ${PROM_FILE} 2>/dev/null || true`]);
+      return /^keepalived_vrrp_state\{iname="VI_LAN"[^}]*\} 1$/m.test(r.stdout) ? r.stdout : undefined;
+    }, 500);
+    t.regex(prom, /^keepalived_up 1$/m);
+    t.is((await labExec('gw2', ['systemctl', 'is-active', 'ha-textfile.timer'])).stdout.trim(), 'inactive', 'the timer stayed stopped: the path unit did it');
+  } finally {
+    const start = await labExec('gw2', ['systemctl', 'start', 'ha-textfile.timer']);
+    t.is(start.code, 0, start.stderr);
+  }
+});
+
 test.serial('every dashboard panel query returns at least one series from the lab', async (t) => {
   const dash = JSON.parse(readFileSync(join(ROOT, PATHS.dashboard), 'utf8')) as { panels: { title: string; type: string; targets?: { refId: string; expr: string }[] }[] };
   const targets = dash.panels.flatMap((p) => (p.targets ?? []).map((q) => ({ panel: p.title, ...q })));

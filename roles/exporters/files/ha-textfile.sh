@@ -15,6 +15,9 @@ COLLECT_VRRP=yes
 COLLECT_NFTABLES=yes
 COLLECT_CONNTRACKD=yes
 CONNTRACKD_CONF=/etc/conntrackd/conntrackd.conf
+# Seconds each probe may take: conntrackd answers its socket from its main loop, which a commit or
+# a resync can hold, and a run waiting on it holds back every later refresh, ha_vrrp.prom's too.
+PROBE_TIMEOUT=5
 # shellcheck source=/dev/null
 [ -r "$CONF" ] && . "$CONF"
 
@@ -66,7 +69,7 @@ vrrp() {
 }
 
 nftables() {
-	json=$(nft -j list counters 2>/dev/null) || return 1
+	json=$(timeout "$PROBE_TIMEOUT" nft -j list counters 2>/dev/null) || return 1
 	rows=$(printf '%s' "$json" | jq -r '.nftables[] | select(.counter) | .counter | [.name, .table, .family, .packets, .bytes] | @tsv') || return 1
 	echo '# HELP nftables_counter_bytes Bytes counted by a named nftables counter.'
 	echo '# TYPE nftables_counter_bytes counter'
@@ -77,7 +80,7 @@ nftables() {
 }
 
 conntrackd_stats() {
-	if out=$(conntrackd -C "$CONNTRACKD_CONF" -s 2>/dev/null); then up=1; else up=0; fi
+	if out=$(timeout "$PROBE_TIMEOUT" conntrackd -C "$CONNTRACKD_CONF" -s 2>/dev/null); then up=1; else up=0; fi
 	echo '# HELP conntrackd_up Whether conntrackd answered its statistics request.'
 	echo '# TYPE conntrackd_up gauge'
 	echo "conntrackd_up $up"

@@ -19,6 +19,20 @@ test('node_exporter listens on the mgmt address only, with Debian\'s textfile di
   t.true(f.tasks.some((x) => x.name === 'symlink /var/lib/prometheus/node-exporter/ha_check.prom -> /var/lib/ha-check/ha_check.prom'));
 });
 
+test('the metrics are rewritten on every VRRP state change, not only by the timer', (t) => {
+  const f = buildRole(exporters, { ...labNetwork('gw1'), exporters_vrrp_state_dir: '/run/vrrp-states' });
+  const path = meaningfulLines(f.files.get('/etc/systemd/system/ha-textfile.path')!.content);
+  t.true(path.includes('PathChanged=/run/vrrp-states'), path.join('\n'));
+  t.true(path.includes('Unit=ha-textfile.service'));
+  // ha-notify creates the directory on its first line; watching it must not wait for that.
+  t.true(path.includes('MakeDirectory=yes'));
+  const unit = meaningfulLines(f.files.get('/etc/systemd/system/ha-textfile.service')!.content);
+  // Path and timer together start it often: no start limit, and no run may hang forever.
+  t.true(unit.includes('StartLimitIntervalSec=0'));
+  t.true(unit.some((l) => /^TimeoutStartSec=\d+s$/.test(l)), unit.join('\n'));
+  t.true(f.tasks.some((x) => x.name.includes('ha-textfile.path') && x.name.startsWith('service')), f.tasks.map((x) => x.name).join('\n'));
+});
+
 test('bad values are refused, naming the variable', (t) => {
   const cases: Array<[Record<string, unknown>, string]> = [
     [{ exporters_interval: 60 }, 'exporters_interval'],
@@ -60,12 +74,12 @@ message tracking:
 
 const NFT = JSON.stringify({ nftables: [{ metainfo: { version: '1.0.6' } }, { counter: { family: 'inet', name: 'drop_in', table: 'tsplay', handle: 3, packets: 5, bytes: 300 } }] });
 
-function host(opts: { keepalived?: boolean; conntrackd?: boolean } = {}) {
+function host(opts: { keepalived?: boolean; conntrackd?: boolean | 'hangs' } = {}) {
   const fb = new FakeBin({ logger: 'exit 0' });
   fb.add('pidof', opts.keepalived === false ? 'exit 1' : 'echo 123');
   fb.add('ip', "echo '2: lan    inet 198.18.1.2/24 brd 198.18.1.255 scope global lan'; echo '2: lan    inet 198.18.1.1/24 scope global secondary lan'");
   fb.add('nft', `printf '%s' '${NFT}'`);
-  fb.add('conntrackd', opts.conntrackd === false ? 'exit 1' : `cat '${fb.write('stats', CTD_STATS)}'`);
+  fb.add('conntrackd', opts.conntrackd === false ? 'exit 1' : opts.conntrackd === 'hangs' ? 'exec sleep 60' : `cat '${fb.write('stats', CTD_STATS)}'`);
   fb.add('jq', 'exec /usr/bin/jq "$@"');
   const dir = fb.path('textfile');
   const st = fb.path('state');
@@ -74,7 +88,7 @@ function host(opts: { keepalived?: boolean; conntrackd?: boolean } = {}) {
   fb.write('state/VI_LAN.state', 'MASTER\n');
   fb.write('state/VI_WAN.state', 'BACKUP\n');
   const inst = fb.write('instances', '# x\nVI_LAN lan 51 198.18.1.1\nVI_WAN wan 52 198.19.0.1\n');
-  const conf = fb.write('conf', `TEXTFILE_DIR=${dir}\nVRRP_INSTANCES=${inst}\nVRRP_STATE_DIR=${st}\nPREFERRED_MASTER=1\n`);
+  const conf = fb.write('conf', `TEXTFILE_DIR=${dir}\nVRRP_INSTANCES=${inst}\nVRRP_STATE_DIR=${st}\nPREFERRED_MASTER=1\nPROBE_TIMEOUT=1\n`);
   const r = fb.run(SCRIPT, [], { HA_TEXTFILE_CONF: conf });
   const read = (n: string) => readFileSync(join(dir, n), 'utf8');
   return { r, read, dir };
@@ -115,4 +129,12 @@ test('nftables named counters and conntrackd sync figures', (t) => {
   t.regex(c, /^conntrackd_cache_events_total\{cache="external",event="created"\} 9$/m);
   t.regex(c, /^# TYPE conntrackd_cache_events_total counter$/m);
   t.regex(host({ conntrackd: false }).read('conntrackd.prom'), /^conntrackd_up 0$/m);
+});
+
+test('a conntrackd that does not answer is given up on: conntrackd_up 0, the other files written', (t) => {
+  const h = host({ conntrackd: 'hangs' });
+  t.is(h.r.code, 0, h.r.stderr);
+  t.regex(h.read('conntrackd.prom'), /^conntrackd_up 0$/m);
+  t.regex(h.read('ha_vrrp.prom'), /^keepalived_vrrp_state\{iname="VI_LAN"[^}]*\} 2$/m);
+  t.regex(h.read('nftables.prom'), /^nftables_counter_bytes/m);
 });
