@@ -71,15 +71,40 @@ test('a partition that never split (sync cut) or never healed says so', (t) => {
 
 test('the alerts a scenario set off, in the order they first fired, with where', (t) => {
   const start = 1_795_700_000_000;
+  const end = start + 60_000;
+  const at = (s: number) => 1_795_700_000 + s;
   const data: Parameters<typeof firedAlerts>[0] = {
     result: [
-      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_WAN', alertstate: 'firing' }, values: [[1_795_700_045, '1'], [1_795_700_060, '1']] },
-      { metric: { alertname: 'ConntrackdPeerSilent', node: 'gw2', instance: 'x' }, values: [[1_795_700_120, '1']] },
-      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_LAN' }, values: [[1_795_700_030, '1']] },
+      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_WAN', alertstate: 'pending' }, values: [[at(15), '1'], [at(30), '1']] },
+      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_WAN', alertstate: 'firing' }, values: [[at(45), '1'], [at(60), '1']] },
+      { metric: { alertname: 'ConntrackdPeerSilent', node: 'gw2', instance: 'x', alertstate: 'pending' }, values: [[at(45), '1'], [at(60), '1'], [at(75), '1'], [at(90), '1'], [at(105), '1']] },
+      { metric: { alertname: 'ConntrackdPeerSilent', node: 'gw2', instance: 'x', alertstate: 'firing' }, values: [[at(120), '1']] },
+      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_LAN', alertstate: 'firing' }, values: [[at(30), '1']] },
     ],
   };
-  t.deepEqual(firedAlerts(data, start), ['VrrpSplitBrain (iname=VI_LAN) from +30 s', 'VrrpSplitBrain (iname=VI_WAN) from +45 s', 'ConntrackdPeerSilent (node=gw2) from +120 s']);
-  t.deepEqual(firedAlerts(undefined, start), []);
+  t.deepEqual(firedAlerts(data, start, end), ['VrrpSplitBrain (iname=VI_LAN) from +30 s', 'VrrpSplitBrain (iname=VI_WAN) from +45 s', 'ConntrackdPeerSilent (node=gw2) from +120 s']);
+  t.deepEqual(firedAlerts(undefined, start, end), []);
+});
+
+test('an alert is the scenario\'s own only if it began in its window: not one carried over, not the next one\'s', (t) => {
+  const start = 1_795_700_000_000;
+  const end = start + 60_000;
+  const at = (s: number) => 1_795_700_000 + s;
+  const data: Parameters<typeof firedAlerts>[0] = {
+    result: [
+      // Firing already one step before the window: the previous scenario's.
+      { metric: { alertname: 'HealthCheckFailing', node: 'gw1', alertstate: 'firing' }, values: [[at(-15), '1'], [at(0), '1'], [at(15), '1']] },
+      // Pending only from +75 s, after the window ended: the next scenario's, though it fires in the tail.
+      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_LAN', alertstate: 'pending' }, values: [[at(75), '1'], [at(90), '1']] },
+      { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_LAN', alertstate: 'firing' }, values: [[at(105), '1']] },
+      // Pending in the window but resolved before firing: nothing fired.
+      { metric: { alertname: 'VrrpNoMaster', iname: 'VI_WAN', alertstate: 'pending' }, values: [[at(15), '1']] },
+      // The carried-over alert ended, then began again in the window: that episode counts.
+      { metric: { alertname: 'HealthCheckFailing', node: 'gw1', alertstate: 'pending' }, values: [[at(45), '1']] },
+      { metric: { alertname: 'HealthCheckFailing', node: 'gw1', alertstate: 'firing' }, values: [[at(60), '1']] },
+    ],
+  };
+  t.deepEqual(firedAlerts(data, start, end), ['HealthCheckFailing (node=gw1) from +60 s']);
 });
 
 test('the three partition scenarios are registered with their defaults', (t) => {

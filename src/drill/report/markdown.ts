@@ -94,7 +94,7 @@ export function scenarioSection(r: ScenarioResult, charts: readonly string[]): s
     if (bits.length) out.push(`- window ${i + 1}: ${bits.join('; ')}`);
   });
   for (const n of r.notes) out.push(`- ${n}`);
-  if (r.alerts) out.push(`- alerts that fired (Prometheus, up to 90 s after the window): ${r.alerts.length ? r.alerts.join('; ') : 'none'}`);
+  if (r.alerts) out.push(`- alerts set off in the window (Prometheus: pending began in it, fired by 90 s after it): ${r.alerts.length ? r.alerts.join('; ') : 'none'}`);
   out.push('');
   for (const c of charts) out.push(`![${c}](${c})`);
   out.push('');
