@@ -1,6 +1,7 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { keepalived } from '../../../roles/keepalived/index.ts';
@@ -235,4 +236,28 @@ test('degraded paths: no hold script, no libnftables, conntrackd not answering',
   const down = await notify(['GROUP "G_NAT" MASTER'], { conntrackd: 'missing' });
   t.deepEqual(down.actions, [RELEASE, 'conntrackd-ha.sh takeover']);
   t.true(down.log.some((l) => /^warning: conntrackd -c: failed \(.*ctd\.sock.*\): releasing anyway/.test(l)), down.log.join('\n'));
+});
+
+test('stopped by SIGTERM (systemd stopping keepalived\'s cgroup): every recorded state becomes STOP', async (t) => {
+  const fb = new FakeBin({});
+  const state = fb.path('state');
+  const conf = fb.write('ha-notify.conf', [`HA_STATE_DIR=${state}`, 'HA_LOG=stderr', `HA_HOLD=${fb.path('missing')}`].join('\n'));
+  const fifo = fb.path('fifo');
+  t.is(spawnSync('mkfifo', [fifo]).status, 0);
+  const p = spawn('/usr/bin/python3', [NOTIFY, fifo], { env: { ...process.env, PATH: `${fb.bin}:/usr/bin:/bin`, HA_NOTIFY_CONF: conf } });
+  let stderr = '';
+  p.stderr.on('data', (d) => (stderr += d));
+  const closed = new Promise<number | null>((res) => p.on('close', (code) => res(code)));
+  // keepalived holds its end open while it runs: the reader sees no end of file here.
+  const w = await open(fifo, 'w');
+  await w.write('INSTANCE "VI_LAN" MASTER 150\nINSTANCE "VI_WAN" MASTER 150\n');
+  const read = (n: string) => (existsSync(join(state, `${n}.state`)) ? readFileSync(join(state, `${n}.state`), 'utf8') : '');
+  for (let i = 0; i < 100 && read('VI_WAN') !== 'MASTER\n'; i++) await new Promise((r) => setTimeout(r, 50));
+  t.is(read('VI_LAN'), 'MASTER\n');
+  p.kill('SIGTERM');
+  t.is(await closed, 0, stderr);
+  await w.close();
+  t.is(read('VI_LAN'), 'STOP\n');
+  t.is(read('VI_WAN'), 'STOP\n');
+  t.regex(stderr, /SIGTERM: keepalived is stopping, VRRP states recorded as STOP/);
 });
