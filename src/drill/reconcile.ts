@@ -26,12 +26,18 @@ export function forwardedOnly(entries: readonly CtEntry[], own: ReadonlySet<stri
   return entries.filter((e) => protos.has(e.proto) && !own.has(e.src) && !own.has(e.dst));
 }
 
+/** "TIME_WAIT=7200,ESTABLISHED=3", the largest first; empty when nothing is missing. */
+export function byState(counts: Record<string, number>): string {
+  return Object.entries(counts).sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).map(([s, n]) => `${s}=${n}`).join(',');
+}
+
 export function summaryLine(r: ReconcileReport): string {
   const k = r.kernelVsInternal;
   const e = r.internalVsExternal;
+  const states = (d: Drift) => (d.missing.length ? ` (${byState(d.missingByState)})` : '');
   return `reconcile master=${r.master} backup=${r.backup} kernel=${k.reference} internal=${k.compared} ` +
-    `kernel_missing_internal=${k.missing.length} backup_external=${e.compared} parity=${e.parityPct}% ` +
-    `missing_on_backup=${e.missing.length} stale_on_backup=${e.extra.length}`;
+    `kernel_missing_internal=${k.missing.length}${states(k)} backup_external=${e.compared} parity=${e.parityPct}% ` +
+    `missing_on_backup=${e.missing.length}${states(e)} stale_on_backup=${e.extra.length}`;
 }
 
 async function out(exec: HostExec, host: string, argv: string[]): Promise<string> {

@@ -8,7 +8,7 @@ import { drift, parseCount, parseCtdStats, parseEntries } from '../../src/drill/
 import { parseIperf, udpLostAfter, udpResult } from '../../src/drill/probes/streams.ts';
 import { analyzeSwitch } from '../../src/drill/analyze.ts';
 import type { Measured } from '../../src/drill/window.ts';
-import { forwardedOnly } from '../../src/drill/reconcile.ts';
+import { byState, forwardedOnly } from '../../src/drill/reconcile.ts';
 import { syncLatencies } from '../../src/drill/scenarios/stress.ts';
 import { keepalivedChanges } from '../../src/drill/scenarios/flap.ts';
 import { journalArgv, parseTakeovers, takeoverAfter } from '../../src/drill/probes/journal.ts';
@@ -102,7 +102,11 @@ test('drift: missing and stale entries, parity against the reference', (t) => {
   t.deepEqual(d.missing.sort(), ['tcp 198.18.1.10:40002>198.19.0.100:7002', 'udp 198.18.1.10:51000>198.19.0.100:5301']);
   t.deepEqual(d.extra, ['tcp 198.18.1.10:39999>198.19.0.100:7002']);
   t.is(d.parityPct, 50);
+  // By state, so a drift of closed flows reads apart from one of live ones.
+  t.deepEqual(d.missingByState, { ESTABLISHED: 1, '-': 1 });
+  t.is(byState({ ESTABLISHED: 1, TIME_WAIT: 7200, '-': 1 }), 'TIME_WAIT=7200,-=1,ESTABLISHED=1');
   t.is(drift([], []).parityPct, 100);
+  t.deepEqual(drift([], []).missingByState, {});
 });
 
 test('reconcile compares only forwarded flows of synced protocols', (t) => {

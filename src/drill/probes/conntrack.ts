@@ -54,6 +54,8 @@ export interface Drift {
   missing: string[];
   /** In the compared set only (stale on the peer). */
   extra: string[];
+  /** The missing entries by their state in the reference ('-' without one, as UDP): closed TCP flows (TIME_WAIT) cost a failover nothing. */
+  missingByState: Record<string, number>;
   parityPct: number;
 }
 
@@ -64,8 +66,16 @@ export function drift(reference: readonly CtEntry[], compared: readonly CtEntry[
   const missing = [...a].filter((k) => !b.has(k));
   const extra = [...b].filter((k) => !a.has(k));
   const matched = a.size - missing.length;
+  const missingByState: Record<string, number> = {};
+  const counted = new Set<string>();
+  for (const e of reference) {
+    const k = entryKey(e);
+    if (b.has(k) || counted.has(k)) continue;
+    counted.add(k);
+    missingByState[e.state ?? '-'] = (missingByState[e.state ?? '-'] ?? 0) + 1;
+  }
   return {
-    reference: a.size, compared: b.size, matched, missing, extra,
+    reference: a.size, compared: b.size, matched, missing, extra, missingByState,
     parityPct: a.size === 0 ? 100 : Math.round((10000 * matched) / a.size) / 100,
   };
 }
