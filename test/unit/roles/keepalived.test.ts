@@ -238,26 +238,44 @@ test('degraded paths: no hold script, no libnftables, conntrackd not answering',
   t.true(down.log.some((l) => /^warning: conntrackd -c: failed \(.*ctd\.sock.*\): releasing anyway/.test(l)), down.log.join('\n'));
 });
 
-test('stopped by SIGTERM (systemd stopping keepalived\'s cgroup): every recorded state becomes STOP', async (t) => {
-  const fb = new FakeBin({});
+/** ha-notify on a real fifo held open (as keepalived holds it), two MASTER lines, then SIGTERM while systemd says keepalived's unit is UNIT_STATE. */
+async function terminated(unitState: string) {
+  const fb = new FakeBin({ systemctl: `echo ${unitState}` });
   const state = fb.path('state');
   const conf = fb.write('ha-notify.conf', [`HA_STATE_DIR=${state}`, 'HA_LOG=stderr', `HA_HOLD=${fb.path('missing')}`].join('\n'));
   const fifo = fb.path('fifo');
-  t.is(spawnSync('mkfifo', [fifo]).status, 0);
+  if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error('mkfifo failed');
   const p = spawn('/usr/bin/python3', [NOTIFY, fifo], { env: { ...process.env, PATH: `${fb.bin}:/usr/bin:/bin`, HA_NOTIFY_CONF: conf } });
   let stderr = '';
   p.stderr.on('data', (d) => (stderr += d));
   const closed = new Promise<number | null>((res) => p.on('close', (code) => res(code)));
-  // keepalived holds its end open while it runs: the reader sees no end of file here.
   const w = await open(fifo, 'w');
   await w.write('INSTANCE "VI_LAN" MASTER 150\nINSTANCE "VI_WAN" MASTER 150\n');
   const read = (n: string) => (existsSync(join(state, `${n}.state`)) ? readFileSync(join(state, `${n}.state`), 'utf8') : '');
   for (let i = 0; i < 100 && read('VI_WAN') !== 'MASTER\n'; i++) await new Promise((r) => setTimeout(r, 50));
-  t.is(read('VI_LAN'), 'MASTER\n');
+  const before = read('VI_LAN');
   p.kill('SIGTERM');
-  t.is(await closed, 0, stderr);
+  const code = await closed;
   await w.close();
-  t.is(read('VI_LAN'), 'STOP\n');
-  t.is(read('VI_WAN'), 'STOP\n');
-  t.regex(stderr, /SIGTERM: keepalived is stopping, VRRP states recorded as STOP/);
+  return { before, code, stderr, lan: read('VI_LAN'), wan: read('VI_WAN'), calls: fb.calls() };
+}
+
+test('SIGTERM while systemd stops keepalived (its whole cgroup): every recorded state becomes STOP', async (t) => {
+  const r = await terminated('deactivating');
+  t.is(r.before, 'MASTER\n');
+  t.is(r.code, 0, r.stderr);
+  t.is(r.lan, 'STOP\n');
+  t.is(r.wan, 'STOP\n');
+  t.deepEqual(r.calls, ['systemctl show --property=ActiveState --value -- keepalived.service']);
+  t.regex(r.stderr, /SIGTERM: keepalived\.service is deactivating, VRRP states recorded as STOP/);
+});
+
+test('SIGTERM from a keepalived reload (it starts another reader, and no state line follows): the states stay', async (t) => {
+  for (const unitState of ['reloading', 'active']) {
+    const r = await terminated(unitState);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.lan, 'MASTER\n', unitState);
+    t.is(r.wan, 'MASTER\n', unitState);
+    t.regex(r.stderr, /VRRP states kept/);
+  }
 });
