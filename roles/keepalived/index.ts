@@ -44,7 +44,7 @@ export function instances(v: KeepalivedVars): Instance[] {
   ];
 }
 
-/** Files keepalived reads only when it starts: ha-notify is its fifo reader, started once. */
+/** ha-notify (keepalived's fifo reader) and its config: only a start sends a new reader every state, so a change restarts keepalived (by handover). */
 export const KEEPALIVED_RESTART_FILES = ['/usr/local/sbin/ha-notify', '/etc/keepalived/ha-notify.conf'];
 
 /** A syntax check that writes nothing (py_compile would leave a __pycache__ beside the file). */
