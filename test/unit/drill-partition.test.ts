@@ -69,10 +69,12 @@ test('a partition that never split (sync cut) or never healed says so', (t) => {
   t.is(stuck.splitBrainAfterMs, 1000);
 });
 
+/** A 60 s scenario window and the ALERTS sample times around it (s after its start). */
+const start = 1_795_700_000_000;
+const end = start + 60_000;
+const at = (s: number) => 1_795_700_000 + s;
+
 test('the alerts a scenario set off, in the order they first fired, with where', (t) => {
-  const start = 1_795_700_000_000;
-  const end = start + 60_000;
-  const at = (s: number) => 1_795_700_000 + s;
   const data: Parameters<typeof firedAlerts>[0] = {
     result: [
       { metric: { alertname: 'VrrpSplitBrain', iname: 'VI_WAN', alertstate: 'pending' }, values: [[at(15), '1'], [at(30), '1']] },
@@ -87,9 +89,6 @@ test('the alerts a scenario set off, in the order they first fired, with where',
 });
 
 test('an alert is the scenario\'s own only if it began in its window: not one carried over, not the next one\'s', (t) => {
-  const start = 1_795_700_000_000;
-  const end = start + 60_000;
-  const at = (s: number) => 1_795_700_000 + s;
   const data: Parameters<typeof firedAlerts>[0] = {
     result: [
       // Firing already one step before the window: the previous scenario's.

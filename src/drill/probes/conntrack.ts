@@ -61,18 +61,20 @@ export interface Drift {
 
 /** Compares two entry sets by original tuple. An empty reference counts as 100 % parity. */
 export function drift(reference: readonly CtEntry[], compared: readonly CtEntry[]): Drift {
-  const a = new Set(reference.map(entryKey));
+  // Keyed once: the first entry of a key is the one whose state a missing flow is counted by.
+  const a = new Map<string, CtEntry>();
+  for (const e of reference) {
+    const k = entryKey(e);
+    if (!a.has(k)) a.set(k, e);
+  }
   const b = new Set(compared.map(entryKey));
-  const missing = [...a].filter((k) => !b.has(k));
+  const missing = [...a.keys()].filter((k) => !b.has(k));
   const extra = [...b].filter((k) => !a.has(k));
   const matched = a.size - missing.length;
   const missingByState: Record<string, number> = {};
-  const counted = new Set<string>();
-  for (const e of reference) {
-    const k = entryKey(e);
-    if (b.has(k) || counted.has(k)) continue;
-    counted.add(k);
-    missingByState[e.state ?? '-'] = (missingByState[e.state ?? '-'] ?? 0) + 1;
+  for (const k of missing) {
+    const state = a.get(k)!.state ?? '-';
+    missingByState[state] = (missingByState[state] ?? 0) + 1;
   }
   return {
     reference: a.size, compared: b.size, matched, missing, extra, missingByState,

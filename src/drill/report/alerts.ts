@@ -28,12 +28,12 @@ export function firedAlerts(data: RangeData, startMs: number, endMs: number, ste
   const seen = new Map<string, number>();
   for (const [key, times] of active) {
     const ts = [...times.keys()].sort((a, b) => a - b);
-    let begun = ts[0];
+    let begun = 0;
     for (let i = 0; i < ts.length; i++) {
       const t = ts[i]!;
-      if (i > 0 && t - ts[i - 1]! > stepS * 1.5) begun = t;
+      if (i === 0 || t - ts[i - 1]! > stepS * 1.5) begun = t;
       // The sample one step before the window shows what was already active when it began.
-      const ownEpisode = begun !== undefined && begun * 1000 > startMs - stepS * 500 && begun * 1000 <= endMs;
+      const ownEpisode = begun * 1000 > startMs - stepS * 500 && begun * 1000 <= endMs;
       if (times.get(t) && ownEpisode) {
         seen.set(key, Math.min(seen.get(key) ?? Infinity, t * 1000));
         break;
